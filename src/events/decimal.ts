@@ -1,0 +1,58 @@
+import * as t from 'io-ts';
+import Big from 'big.js';
+
+/** The wire grammar of decimal strings (PROTOCOL.md): Python's `str(Decimal)` included. */
+const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+/** At most this many significant digits. */
+export const MAX_SIGNIFICANT_DIGITS = 40;
+/** The written exponent stays within ±this. */
+export const MAX_EXPONENT = 30;
+
+interface DecimalBrand {
+  readonly Decimal: unique symbol;
+}
+
+/** An exact decimal number carried as a string, e.g. `"25.00"`, `"1E+2"`. */
+export type Decimal = t.Branded<string, DecimalBrand>;
+
+/** Whether `s` is a decimal string within PROTOCOL.md's bounds. */
+export function isDecimalString(s: string): boolean {
+  const m = DECIMAL_RE.exec(s);
+  if (m === null) return false;
+  const exponent = m[3] === undefined ? 0 : Number(m[3]);
+  if (Math.abs(exponent) > MAX_EXPONENT) return false;
+  const digits = ((m[1] ?? '') + (m[2] ?? '')).replace(/^0+/, '');
+  return Math.max(digits.length, 1) <= MAX_SIGNIFICANT_DIGITS;
+}
+
+/** Codec for a bounded decimal string; JSON numbers are rejected on purpose. */
+export const Decimal = t.brand(
+  t.string,
+  (s): s is Decimal => isDecimalString(s),
+  'Decimal',
+);
+
+interface FractionBrand {
+  readonly Fraction: unique symbol;
+}
+
+/** A decimal string within 0..1 (prices, `*_pct`). */
+export type Fraction = t.Branded<Decimal, FractionBrand>;
+
+const ZERO = new Big(0);
+const ONE = new Big(1);
+
+/** Codec for a decimal string within 0..1 inclusive. */
+export const Fraction = t.brand(
+  Decimal,
+  (d): d is Fraction => {
+    const b = new Big(d);
+    return b.gte(ZERO) && b.lte(ONE);
+  },
+  'Fraction',
+);
+
+/** A decimal string as a plain-notation string (no exponent), exactly. */
+export function toPlain(d: string): string {
+  return new Big(d).toFixed();
+}

@@ -1,0 +1,117 @@
+import * as t from 'io-ts';
+
+/** `buy` or `sell`. */
+export const Side = t.keyof({ buy: null, sell: null }, 'Side');
+export type Side = t.TypeOf<typeof Side>;
+
+/** The outcome of a binary market. */
+export const Outcome = t.keyof({ YES: null, NO: null }, 'Outcome');
+export type Outcome = t.TypeOf<typeof Outcome>;
+
+/** Trading venues. */
+export const Venue = t.keyof({ polymarket: null, kalshi: null }, 'Venue');
+export type Venue = t.TypeOf<typeof Venue>;
+
+/** Trade and request lifecycle. */
+export const TradeStatus = t.keyof(
+  {
+    pending: null,
+    approved: null,
+    rejected: null,
+    submitted: null,
+    filled: null,
+    partial: null,
+    cancelled: null,
+    failed: null,
+  },
+  'TradeStatus',
+);
+export type TradeStatus = t.TypeOf<typeof TradeStatus>;
+
+/** Kinds of opportunity the scanner reports. */
+export const OpportunityType = t.keyof(
+  { oracle_lag: null, cross_platform: null, temporal: null, mispricing: null },
+  'OpportunityType',
+);
+export type OpportunityType = t.TypeOf<typeof OpportunityType>;
+
+/** What an agent reports about itself in a heartbeat. */
+export const AgentStatus = t.keyof(
+  { starting: null, running: null, halted: null, stopped: null, error: null },
+  'AgentStatus',
+);
+export type AgentStatus = t.TypeOf<typeof AgentStatus>;
+
+interface NonEmptyBrand {
+  readonly NonEmptyString: unique symbol;
+}
+/** A string with at least one character, at most 256. */
+export const NonEmptyString = t.brand(
+  t.string,
+  (s): s is t.Branded<string, NonEmptyBrand> => s.length > 0 && s.length <= 256,
+  'NonEmptyString',
+);
+export type NonEmptyString = t.TypeOf<typeof NonEmptyString>;
+
+interface MarketIdBrand {
+  readonly MarketId: unique symbol;
+}
+const MARKET_ID_RE = /^(polymarket|kalshi):\S{1,200}$/;
+/** `venue:external_id`, e.g. `polymarket:btc-100k`. */
+export const MarketId = t.brand(
+  t.string,
+  (s): s is t.Branded<string, MarketIdBrand> => MARKET_ID_RE.test(s),
+  'MarketId',
+);
+export type MarketId = t.TypeOf<typeof MarketId>;
+
+interface TimestampBrand {
+  readonly Timestamp: unique symbol;
+}
+const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** An ISO-8601 date-time with a zone (`Z` or `+00:00`). */
+export const Timestamp = t.brand(
+  t.string,
+  (s): s is t.Branded<string, TimestampBrand> => ISO_RE.test(s) && !Number.isNaN(Date.parse(s)),
+  'Timestamp',
+);
+export type Timestamp = t.TypeOf<typeof Timestamp>;
+
+/** A count: a non-negative safe integer. */
+export const Count = t.brand(
+  t.number,
+  (n): n is t.Branded<number, { readonly Count: unique symbol }> => Number.isSafeInteger(n) && n >= 0,
+  'Count',
+);
+export type Count = t.TypeOf<typeof Count>;
+
+/** Keys that would collide with `Object.prototype` members when used as record keys. */
+export function isUnsafeKey(key: string): boolean {
+  return key in Object.prototype || key === 'prototype';
+}
+
+/**
+ * A `{ key: value }` map whose keys come from data (market ids, strategy names).
+ * Keys that name `Object.prototype` members (`__proto__`, `constructor`, ...) are rejected,
+ * so reducers can index these maps safely.
+ */
+export function safeRecord<K extends t.Mixed, V extends t.Mixed>(
+  key: K,
+  value: V,
+  name = `{ [K in ${key.name}]: ${value.name} }`,
+): t.Type<Record<t.TypeOf<K>, t.TypeOf<V>>, Record<t.OutputOf<K>, t.OutputOf<V>>, unknown> {
+  const inner = t.record(key, value);
+  return new t.Type(
+    name,
+    (u): u is Record<t.TypeOf<K>, t.TypeOf<V>> => inner.is(u),
+    (u, c) => {
+      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
+        for (const k of Object.keys(u)) {
+          if (isUnsafeKey(k)) return t.failure(k, t.appendContext(c, k, t.never, k), `unsafe key "${k}"`);
+        }
+      }
+      return inner.validate(u, c);
+    },
+    (a) => inner.encode(a),
+  );
+}
