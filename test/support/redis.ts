@@ -1,5 +1,5 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, Socket } from 'node:net';
+import { createServer } from 'node:net';
+import { hasRedisServer, pingRedis, startRedisServer, type RedisProcess } from '../../src/demo/redisProbe';
 
 /** A Redis the tests may use. */
 export interface TestRedis {
@@ -29,51 +29,21 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Whether something answers Redis's PING at host:port. */
-export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = new Socket();
-    const done = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('error', () => done(false));
-    socket.connect(port, host, () => socket.write('PING\r\n'));
-    socket.once('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
-}
-
-/** Whether `redis-server` is installed. */
-export function hasRedisServer(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
-/** Starts a private `redis-server` on a free port, keeping nothing on disk. */
+/** A private Redis, started on a free port: it can be stopped and started again on that port. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  let child: ChildProcess | undefined;
-  const start = async (): Promise<void> => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    for (let i = 0; i < 100; i += 1) {
-      if (await pingRedis('127.0.0.1', port)) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`redis-server did not answer on port ${port}`);
+  let running: RedisProcess | undefined = await startRedisServer(port);
+  return {
+    url: running.url,
+    port,
+    start: async () => {
+      running = await startRedisServer(port);
+    },
+    stop: async () => {
+      await running?.stop();
+      running = undefined;
+    },
   };
-  const stop = async (): Promise<void> => {
-    const running = child;
-    child = undefined;
-    if (running === undefined || running.exitCode !== null) return;
-    await new Promise<void>((resolve) => {
-      running.once('exit', () => resolve());
-      running.kill('SIGKILL');
-    });
-  };
-  await start();
-  return { url: `redis://127.0.0.1:${port}`, port, start, stop };
 }
 
 /**
