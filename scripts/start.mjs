@@ -1,5 +1,5 @@
 // `npm start`: build when dist/ is missing or older than the sources, then run the demo.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -27,6 +27,11 @@ if (stale) {
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
 
-const args = process.argv.slice(2);
-const demo = spawnSync(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', ...args], { cwd: root, stdio: 'inherit' });
-process.exit(demo.status ?? 0);
+const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+// Ctrl-C reaches the whole process group; a SIGTERM sent to this launcher alone is passed on.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
+child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));
