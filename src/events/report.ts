@@ -13,13 +13,14 @@ const READABLE: Readonly<Record<string, string>> = {
 
 const MAX_VALUE_CHARS = 60;
 
+/** The value as short JSON; never throws (JSON.stringify and String both overflow the stack on deep nesting). */
 function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    s = Array.isArray(value) ? '[…]' : typeof value === 'object' ? '{…}' : typeof value;
   }
   return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
 }
