@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either';
 import * as t from 'io-ts';
 
 /** `buy` or `sell`. */
@@ -91,27 +92,44 @@ export function isUnsafeKey(key: string): boolean {
 }
 
 /**
- * A `{ key: value }` map whose keys come from data (market ids, strategy names).
+ * A `{ key: value }` map whose keys come from data (market ids, strategy names, venues).
+ * Every key is optional and checked: a bad key is an error, never silently dropped (io-ts's
+ * `t.record` strips such entries, and with a finite key type requires every key).
  * Keys that name `Object.prototype` members (`__proto__`, `constructor`, ...) are rejected,
  * so reducers can index these maps safely.
  */
 export function safeRecord<K extends t.Mixed, V extends t.Mixed>(
   key: K,
   value: V,
-  name = `{ [K in ${key.name}]: ${value.name} }`,
-): t.Type<Record<t.TypeOf<K>, t.TypeOf<V>>, Record<t.OutputOf<K>, t.OutputOf<V>>, unknown> {
-  const inner = t.record(key, value);
+  name = `{ [K in ${key.name}]?: ${value.name} }`,
+): t.Type<Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>, Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>, unknown> {
+  type A = Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>;
+  const is = (u: unknown): u is A =>
+    t.UnknownRecord.is(u) && Object.keys(u).every((k) => !isUnsafeKey(k) && key.is(k) && value.is(u[k]));
   return new t.Type(
     name,
-    (u): u is Record<t.TypeOf<K>, t.TypeOf<V>> => inner.is(u),
+    is,
     (u, c) => {
-      if (typeof u === 'object' && u !== null && !Array.isArray(u)) {
-        for (const k of Object.keys(u)) {
-          if (isUnsafeKey(k)) return t.failure(k, t.appendContext(c, k, t.never, k), `unsafe key "${k}"`);
+      if (!t.UnknownRecord.is(u)) return t.failure(u, c);
+      const errors: t.ValidationError[] = [];
+      const out: Record<string, unknown> = {};
+      for (const k of Object.keys(u)) {
+        if (isUnsafeKey(k)) return t.failure(k, t.appendContext(c, k, t.never, k), `unsafe key "${k}"`);
+        const checkedKey = key.validate(k, t.appendContext(c, k, key, k));
+        if (E.isLeft(checkedKey)) {
+          errors.push(...checkedKey.left);
+          continue;
         }
+        const checkedValue = value.validate(u[k], t.appendContext(c, k, value, u[k]));
+        if (E.isLeft(checkedValue)) errors.push(...checkedValue.left);
+        else out[k] = checkedValue.right;
       }
-      return inner.validate(u, c);
+      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
     },
-    (a) => inner.encode(a),
+    (a) => {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(a)) out[k] = value.encode(v);
+      return out as Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>;
+    },
   );
 }
