@@ -70,10 +70,18 @@ interface TimestampBrand {
   readonly Timestamp: unique symbol;
 }
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+/** Whether the date and time fields name a real moment: `Date.parse` rolls `02-30` and `24:00` over instead of failing. */
+function isCalendarValid(s: string): boolean {
+  // ISO_RE has matched: the first six numbers are year, month, day, hour, minute, second.
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = (s.match(/\d+/g) ?? []).map(Number);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+}
+
 /** An ISO-8601 date-time with a zone (`Z` or `+00:00`). */
 export const Timestamp = t.brand(
   t.string,
-  (s): s is t.Branded<string, TimestampBrand> => ISO_RE.test(s) && !Number.isNaN(Date.parse(s)),
+  (s): s is t.Branded<string, TimestampBrand> => ISO_RE.test(s) && isCalendarValid(s) && !Number.isNaN(Date.parse(s)),
   'Timestamp',
 );
 export type Timestamp = t.TypeOf<typeof Timestamp>;
