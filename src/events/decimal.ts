@@ -39,6 +39,11 @@ interface FractionBrand {
 /** A decimal string within 0..1 (prices, `*_pct`). */
 export type Fraction = t.Branded<Decimal, FractionBrand>;
 
+/** A decimal string as a Big; use this, not `new Big(d)`: big.js rejects the leading `+` the wire allows. */
+export function toBig(d: string): Big {
+  return new Big(d.startsWith('+') ? d.slice(1) : d);
+}
+
 const ZERO = new Big(0);
 const ONE = new Big(1);
 
@@ -46,7 +51,7 @@ const ONE = new Big(1);
 export const Fraction = t.brand(
   Decimal,
   (d): d is Fraction => {
-    const b = new Big(d);
+    const b = toBig(d);
     return b.gte(ZERO) && b.lte(ONE);
   },
   'Fraction',
@@ -54,5 +59,5 @@ export const Fraction = t.brand(
 
 /** A decimal string as a plain-notation string (no exponent), exactly. */
 export function toPlain(d: string): string {
-  return new Big(d).toFixed();
+  return toBig(d).toFixed();
 }
