@@ -5,7 +5,7 @@ import Big from 'big.js';
 const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /** At most this many significant digits. */
 export const MAX_SIGNIFICANT_DIGITS = 40;
-/** The written exponent stays within ±this. */
+/** The written exponent stays within ±this; the value's own magnitude within ±(this + MAX_SIGNIFICANT_DIGITS). */
 export const MAX_EXPONENT = 30;
 
 interface DecimalBrand {
@@ -21,8 +21,14 @@ export function isDecimalString(s: string): boolean {
   if (m === null) return false;
   const exponent = m[3] === undefined ? 0 : Number(m[3]);
   if (Math.abs(exponent) > MAX_EXPONENT) return false;
-  const digits = ((m[1] ?? '') + (m[2] ?? '')).replace(/^0+/, '');
-  return Math.max(digits.length, 1) <= MAX_SIGNIFICANT_DIGITS;
+  const whole = (m[1] ?? '').replace(/^0+/, '');
+  const fraction = m[2] ?? '';
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (Math.max(digits.length, 1) > MAX_SIGNIFICANT_DIGITS) return false;
+  if (digits.length === 0) return true; // zero, whatever its notation
+  // The magnitude is bounded too, so leading zeros cannot smuggle in `0.000…1` with 50,000 zeros.
+  const adjusted = whole.length > 0 ? exponent + whole.length - 1 : exponent - (fraction.length - fraction.replace(/^0+/, '').length) - 1;
+  return Math.abs(adjusted) <= MAX_EXPONENT + MAX_SIGNIFICANT_DIGITS;
 }
 
 /** Codec for a bounded decimal string; JSON numbers are rejected on purpose. */
