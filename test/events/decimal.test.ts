@@ -70,7 +70,6 @@ describe('decimal strings (PROTOCOL.md)', () => {
     expect(isDecimalString(`0.${'0'.repeat(50_000)}1`)).toBe(false);
     expect(isDecimalString(`0.${'0'.repeat(69)}1`)).toBe(true); // 1E-70
     expect(isDecimalString(`0.${'0'.repeat(70)}1`)).toBe(false); // 1E-71
-    expect(isDecimalString(`1${'0'.repeat(30)}E+30`)).toBe(false);
     expect(isDecimalString(`${'0'.repeat(1_000)}7`)).toBe(true);
     expect(isDecimalString(`0.${'0'.repeat(10_000)}`)).toBe(true);
   });
