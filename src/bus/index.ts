@@ -1,0 +1,4 @@
+/** The bus port and its adapters. */
+export * from './eventBus';
+export * from './memoryBus';
+export * from './redisBus';

@@ -1,0 +1,104 @@
+import * as E from 'fp-ts/Either';
+import Redis from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createRedisBus, type EventBus } from '../../src/bus';
+import { decodeEvent, type Event, type Rejected } from '../../src/events';
+import { privateRedisForTests, redisForTests, uniquePrefix } from '../support/redis';
+
+const LEGACY_ALLOCATOR =
+  '{"agent":"capital-allocator","type":"state_update","data":{"total_capital":"1000",' +
+  '"strategies":{"oracle-sniper":{"total_pnl":"100","trades":3,"wins":2,"losses":1,"allocation_pct":"1.0"}}}}';
+
+const shared = await redisForTests();
+const restartable = await privateRedisForTests();
+
+/** Resolves when `predicate` holds, polling; fails after `timeoutMs`. */
+async function eventually(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function collect(bus: EventBus, channels: string[]): Promise<{ events: Event[]; rejected: Rejected[] }> {
+  const out = { events: [] as Event[], rejected: [] as Rejected[] };
+  return bus
+    .subscribe(channels, (channel, payload) => {
+      const decoded = decodeEvent(channel, payload);
+      if (E.isRight(decoded)) out.events.push(decoded.right);
+      else out.rejected.push(decoded.left);
+    })
+    .then(() => out);
+}
+
+describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ? ` (skipped: ${shared.skip})` : ''}`, () => {
+  const url = 'url' in shared ? shared.url : '';
+  const prefix = uniquePrefix('bus');
+  const bus = createRedisBus({ url, prefix });
+  const raw = new Redis(url);
+  afterAll(async () => {
+    await bus.close();
+    raw.disconnect();
+    if ('stop' in shared) await shared.stop();
+  });
+
+  it('delivers a plain PUBLISH of a legacy allocator message as a decoded event', async () => {
+    const got = await collect(bus, ['agent.updates']);
+    await eventually(() => bus.connected);
+    await raw.publish(`${prefix}agent.updates`, LEGACY_ALLOCATOR);
+    await eventually(() => got.events.length === 1);
+    const [event] = got.events;
+    expect(event?.type).toBe('allocator.snapshot');
+    expect(event?.channel).toBe('agent.updates');
+    expect(event?.meta.agent).toBe('capital-allocator');
+  });
+
+  it('hands a non-JSON publish over as bytes, which the decoder rejects', async () => {
+    const got = await collect(bus, ['risk.state']);
+    await raw.publish(`${prefix}risk.state`, 'not json at all');
+    await eventually(() => got.rejected.length === 1);
+    expect(got.rejected[0]).toMatchObject({ channel: 'risk.state', reason: 'not_json', sample: 'not json at all' });
+  });
+
+  it('applies the channel prefix on the Redis side only', async () => {
+    const seen: string[] = [];
+    await bus.subscribe(['trade.results'], (channel) => seen.push(channel));
+    await raw.publish('trade.results', LEGACY_ALLOCATOR); // unprefixed: another deployment's traffic
+    await bus.publish('trade.results', 'x');
+    await eventually(() => seen.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(seen).toEqual(['trade.results']);
+  });
+});
+
+describe.skipIf('skip' in restartable)(
+  `redis bus across a Redis restart${'skip' in restartable ? ` (skipped: ${restartable.skip})` : ''}`,
+  () => {
+    it('resubscribes by itself after Redis restarts, and reports the outage', async () => {
+      if (!('port' in restartable)) return;
+      const bus = createRedisBus({ url: restartable.url, prefix: 'r:', maxRetryDelayMs: 100 });
+      const statuses: boolean[] = [];
+      bus.onStatus((c) => statuses.push(c));
+      const got = await collect(bus, ['agent.updates']);
+      await eventually(() => bus.connected);
+      const publishRaw = async (): Promise<void> => {
+        const raw = new Redis(restartable.url);
+        await raw.publish('r:agent.updates', LEGACY_ALLOCATOR);
+        raw.disconnect();
+      };
+      await publishRaw();
+      await eventually(() => got.events.length === 1);
+
+      await restartable.stop();
+      await eventually(() => !bus.connected);
+      await restartable.start();
+      await eventually(() => bus.connected, 10_000);
+      await publishRaw();
+      await eventually(() => got.events.length === 2);
+      expect(statuses).toEqual([true, false, true]);
+      await bus.close();
+      await restartable.stop();
+    });
+  },
+);
