@@ -90,7 +90,7 @@ describe.skipIf('skip' in redis)(`projections from a real Redis${'skip' in redis
       if (E.isLeft(decoded)) rejected++;
       else projector.apply(decoded.right, '2026-11-26T03:00:00.000Z');
     });
-    await eventually(() => bus.connected);
+    await eventually(() => bus.connected, 15_000); // a loaded machine can take seconds to connect
     for (const [channel, json] of MESSAGES) await publisher.publish(`${prefix}${channel}`, json);
     await eventually(() => received === MESSAGES.length);
 
