@@ -1,8 +1,7 @@
-import Big from 'big.js';
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
-import { add, countRatio, plain, ratio, sub, type Money } from './money';
+import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
 import type { TradeResultsState } from './tradeResults';
@@ -153,9 +152,9 @@ function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyT
 let lastRealised = { pnls: '', realised: '0' };
 
 function sumOf(amounts: readonly Money[]): Money {
-  let sum = new Big(0);
-  for (const amount of amounts) sum = sum.plus(amount);
-  return plain(sum.toFixed());
+  let sum = '0';
+  for (const amount of amounts) sum = add(sum, amount);
+  return sum;
 }
 
 function exposureTotal(map: Readonly<Record<string, Money>>): Money {

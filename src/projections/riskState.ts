@@ -1,5 +1,4 @@
 import { absurd } from 'fp-ts/function';
-import Big from 'big.js';
 import { deleteKey, own, safeKey, setKey, size } from './keys';
 import { add, cmp, isZero, max, plain, ratio, sub, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
@@ -172,8 +171,8 @@ function withDrawdown(state: RiskState): RiskState {
   if (current_value === null || high_water_mark === null) {
     return state.drawdown === null && state.drawdown_pct === null ? state : { ...state, drawdown: null, drawdown_pct: null };
   }
-  const gap = new Big(high_water_mark).minus(current_value);
-  const drawdown = gap.gt(0) ? plain(gap.toFixed()) : '0';
+  const gap = sub(high_water_mark, current_value);
+  const drawdown = cmp(gap, '0') > 0 ? gap : '0';
   const drawdown_pct = ratio(drawdown, high_water_mark);
   if (drawdown === state.drawdown && drawdown_pct === state.drawdown_pct) return state;
   return { ...state, drawdown, drawdown_pct };

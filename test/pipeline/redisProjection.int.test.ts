@@ -8,11 +8,11 @@ import { redisForTests, uniquePrefix } from '../support/redis';
 
 const redis = await redisForTests();
 
-/** Resolves when `predicate` holds, polling; fails after `timeoutMs`. */
-async function eventually(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+/** Resolves when `predicate` holds, polling; fails after `timeoutMs` (generous: the machine may be loaded). */
+async function eventually(predicate: () => boolean, what: () => string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`${what()}: not within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }
@@ -90,9 +90,9 @@ describe.skipIf('skip' in redis)(`projections from a real Redis${'skip' in redis
       if (E.isLeft(decoded)) rejected++;
       else projector.apply(decoded.right, '2026-11-26T03:00:00.000Z');
     });
-    await eventually(() => bus.connected, 15_000); // a loaded machine can take seconds to connect
+    await eventually(() => bus.connected, () => 'bus connected'); // a loaded machine can take seconds
     for (const [channel, json] of MESSAGES) await publisher.publish(`${prefix}${channel}`, json);
-    await eventually(() => received === MESSAGES.length);
+    await eventually(() => received === MESSAGES.length, () => `${MESSAGES.length} messages received (got ${received})`);
 
     expect(rejected).toBe(1);
     expect(projector.counters).toEqual({ applied: MESSAGES.length - 2, duplicates: 1, lost: 2 });
