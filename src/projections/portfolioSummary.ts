@@ -65,56 +65,78 @@ export const portfolioSummary: DerivedProjection<PortfolioSummaryState, Portfoli
     equity_curve: [],
   },
   evolve(state, sources, event) {
-    if (state === lastDerived.state && sameInputs(lastDerived.sources, sources)) return state;
-    const next = derive(state, sources, event);
-    lastDerived = { state: next, sources };
+    const inputs = inputsOf(sources);
+    if (state === lastDerived.state && sameInputs(lastDerived.inputs, inputs)) return state;
+    const next = derive(state, inputs, event);
+    lastDerived = { state: next, inputs };
     return next;
   },
 };
 
+/** Exactly what the summary is computed from. */
+interface Inputs {
+  readonly allocatorCapital: Money | null;
+  readonly bankroll: Money | null;
+  readonly riskValue: Money | null;
+  readonly halted: boolean;
+  readonly exposure: Readonly<Record<string, Money>>;
+  readonly tradeCount: number;
+  readonly totals: StrategyTotals;
+}
+
+function inputsOf({ agents, trades, risk, strategies }: PortfolioSources): Inputs {
+  return {
+    allocatorCapital: agents.allocator.total_capital,
+    bankroll: risk.bankroll,
+    riskValue: risk.current_value,
+    halted: risk.halted,
+    exposure: risk.exposure_by_venue,
+    tradeCount: trades.trade_count,
+    totals: strategyTotals(strategies.strategies),
+  };
+}
+
 /**
  * The last derivation: most events change only parts of the sources the summary does not show
- * (heartbeats, opportunity counts), and then the same state comes back without recomputing it.
+ * (heartbeats, request counts), and then the same state comes back without recomputing it.
  */
-let lastDerived: { state: PortfolioSummaryState | undefined; sources: PortfolioSources | undefined } = {
+let lastDerived: { state: PortfolioSummaryState | undefined; inputs: Inputs | undefined } = {
   state: undefined,
-  sources: undefined,
+  inputs: undefined,
 };
 
-function sameInputs(a: PortfolioSources | undefined, b: PortfolioSources): boolean {
+function sameInputs(a: Inputs | undefined, b: Inputs): boolean {
   return (
     a !== undefined &&
-    a.agents.allocator === b.agents.allocator &&
-    a.trades.trade_count === b.trades.trade_count &&
-    a.risk.current_value === b.risk.current_value &&
-    a.risk.bankroll === b.risk.bankroll &&
-    a.risk.halted === b.risk.halted &&
-    a.risk.exposure_by_venue === b.risk.exposure_by_venue &&
-    a.strategies.strategies === b.strategies.strategies
+    a.allocatorCapital === b.allocatorCapital &&
+    a.bankroll === b.bankroll &&
+    a.riskValue === b.riskValue &&
+    a.halted === b.halted &&
+    a.exposure === b.exposure &&
+    a.tradeCount === b.tradeCount &&
+    a.totals.realised === b.totals.realised &&
+    a.totals.wins === b.totals.wins &&
+    a.totals.losses === b.totals.losses
   );
 }
 
-function derive(
-  state: PortfolioSummaryState,
-  { agents, trades, risk, strategies }: PortfolioSources,
-  event: Event,
-): PortfolioSummaryState {
-  const total_capital = agents.allocator.total_capital ?? risk.bankroll;
-  const base = risk.bankroll ?? agents.allocator.total_capital;
-  const { realised, wins, losses } = strategyTotals(strategies.strategies);
-  const current_value = risk.current_value ?? (base === null ? null : add(realised, base));
+function derive(state: PortfolioSummaryState, inputs: Inputs, event: Event): PortfolioSummaryState {
+  const total_capital = inputs.allocatorCapital ?? inputs.bankroll;
+  const base = inputs.bankroll ?? inputs.allocatorCapital;
+  const { realised, wins, losses } = inputs.totals;
+  const current_value = inputs.riskValue ?? (base === null ? null : add(realised, base));
   const { pnl, pnl_pct } = performance(current_value, base);
   const next: PortfolioSummaryState = {
     total_capital,
     current_value,
     pnl,
     pnl_pct,
-    trade_count: trades.trade_count,
+    trade_count: inputs.tradeCount,
     wins,
     losses,
     win_rate: countRatio(wins, wins + losses),
-    open_exposure: exposureTotal(risk.exposure_by_venue),
-    halted: risk.halted,
+    open_exposure: exposureTotal(inputs.exposure),
+    halted: inputs.halted,
     equity_curve: extend(state.equity_curve, current_value, event),
   };
   return sameSummary(state, next) ? state : next;
