@@ -102,7 +102,7 @@ export class MarketFeed {
     let i = 0;
     for (const spec of ORACLES) {
       for (let s = 0; s < spec.slots; s += 1) {
-        const expiresAt = startAt + (8 + 5 * i) * 60_000;
+        const expiresAt = startAt + (5 + 3 * i) * 60_000;
         const slot: Slot = { spec, expiresAt };
         this.slots.push(slot);
         this.list(slot, expiresAt);
@@ -198,7 +198,7 @@ export class MarketFeed {
     const fair = fairValue(spot, threshold, direction);
     for (const venue of VENUES) {
       // A new market opens part-way between an uninformed 0.5 and fair value: each venue's confidence differs.
-      const confidence = new Big((0.9 + 0.1 * this.listingRng.next()).toFixed(2));
+      const confidence = new Big((0.75 + 0.25 * this.listingRng.next()).toFixed(2));
       const half = new Big('0.5');
       const quote = roundHalfUp(half.plus(fair.minus(half).times(confidence)), 4);
       this.open.push({
