@@ -6,6 +6,11 @@ export type Money = string;
 /** Decimal places kept for ratios (drawdown, win rate), which are rarely exact. */
 export const RATIO_PLACES = 6;
 
+/** A wire decimal as a Big: big.js rejects the leading `+` the wire grammar allows. */
+export function big(d: string): Big {
+  return new Big(d.charCodeAt(0) === 43 ? d.slice(1) : d);
+}
+
 function fix(b: Big): Money {
   const s = b.toFixed();
   return s === '-0' ? '0' : s;
@@ -13,22 +18,22 @@ function fix(b: Big): Money {
 
 /** `d` in canonical plain notation: `"25.00"` → `"25"`, `"1E+2"` → `"100"`, `"-0"` → `"0"`. */
 export function plain(d: string): Money {
-  return fix(new Big(d));
+  return fix(big(d));
 }
 
 /** `a + b`, exact. */
 export function add(a: string, b: string): Money {
-  return fix(new Big(a).plus(b));
+  return fix(big(a).plus(big(b)));
 }
 
 /** `a − b`, exact. */
 export function sub(a: string, b: string): Money {
-  return fix(new Big(a).minus(b));
+  return fix(big(a).minus(big(b)));
 }
 
 /** Numeric comparison: negative, zero or positive. */
 export function cmp(a: string, b: string): number {
-  return new Big(a).cmp(b);
+  return big(a).cmp(big(b));
 }
 
 /** The larger of two amounts (numerically). */
@@ -43,12 +48,12 @@ export function min(a: string, b: string): Money {
 
 /** `a / b` rounded half-up to `RATIO_PLACES`, or `null` when `b` is zero. */
 export function ratio(a: string, b: string): Money | null {
-  const divisor = new Big(b);
+  const divisor = big(b);
   if (divisor.eq(0)) return null;
-  return fix(new Big(a).div(divisor).round(RATIO_PLACES, Big.roundHalfUp));
+  return fix(big(a).div(divisor).round(RATIO_PLACES, Big.roundHalfUp));
 }
 
 /** `true` when `d` is numerically zero. */
 export function isZero(d: string): boolean {
-  return new Big(d).eq(0);
+  return big(d).eq(0);
 }
