@@ -257,7 +257,7 @@ export function readSystem(state: unknown): SystemView {
     duplicateEvents: numOrNull(first(s, ...SYSTEM_KEYS.duplicateEvents)),
     rejectedByReason:
       typeof rejected === 'object' && rejected !== null && byReason === undefined ? counts(rejected) : rejectedByReason,
-    versions: counts(first(s, ...SYSTEM_KEYS.versions)),
+    versions: counts(first(s, ...SYSTEM_KEYS.versions)).sort((a, b) => (a.key < b.key ? -1 : 1)),
     other,
   };
 }
