@@ -35,6 +35,11 @@ export async function buildDashboard({ outdir = join(root, 'dist', 'dashboard'),
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const outdir = await buildDashboard();
-  console.log(`dashboard built into ${outdir}`);
+  buildDashboard().then(
+    (outdir) => console.log(`dashboard built into ${outdir}`),
+    (error) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }
