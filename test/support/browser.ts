@@ -15,10 +15,11 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** The Chromium to drive: `CHROMIUM_PATH`, else Debian's `/usr/bin/chromium`; never a downloaded one. */
+/** The Chromium to drive: `CHROMIUM_PATH` when set, else Debian's; never a downloaded one. */
 export function chromiumPath(): string | undefined {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
-  return candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
+  const given = process.env.CHROMIUM_PATH;
+  const candidates = given !== undefined && given !== '' ? [given] : ['/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  return candidates.find((p) => existsSync(p));
 }
 
 /**
@@ -28,7 +29,11 @@ export function chromiumPath(): string | undefined {
 export async function browserForTests(): Promise<Browser | { skip: string }> {
   const executablePath = chromiumPath();
   if (executablePath === undefined) {
-    const reason = 'no Chromium at CHROMIUM_PATH or /usr/bin/chromium (apt-get install chromium)';
+    const given = process.env.CHROMIUM_PATH;
+    const reason =
+      given !== undefined && given !== ''
+        ? `no Chromium at CHROMIUM_PATH=${given}`
+        : 'no Chromium at /usr/bin/chromium (apt-get install chromium, or set CHROMIUM_PATH)';
     if (REQUIRED) throw new Error(`REQUIRE_BROWSER=1 but ${reason}`);
     return { skip: reason };
   }
