@@ -97,13 +97,15 @@ const compactMoney = (v: number): string => {
 /** The equity curve: current value over time. */
 export function equityChart(): ChartBox {
   return new ChartBox(
-    'Equity curve',
+    'Equity curve (UTC)',
     'equity',
     (width, height) => ({
       width,
       height,
       legend: { show: true },
       cursor: { drag: { x: false, y: false } },
+      // UTC, like the trades' times and the simulated market's clock.
+      tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: { x: { time: true } },
       axes: axes(undefined, undefined, (_u, splits) => splits.map(compactMoney)),
       series: [
