@@ -3,12 +3,15 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { Emitter } from './emitter';
 import type { ClientMessage, DeltaFrame, ErrorFrame, HeartbeatFrame, ServerFrame, SnapshotFrame } from './protocol';
 
-/** What the client needs of a WebSocket: the browser's, or `ws` in Node. */
+/**
+ * What the client needs of a WebSocket: the browser's, or `ws` in Node. Handlers take
+ * `never` so that any implementation's own event types fit; the client reads only `data`.
+ */
 export interface WebSocketLike {
   readonly readyState: number;
   onopen: ((event: never) => void) | null;
-  onmessage: ((event: { readonly data: unknown }) => void) | null;
-  onclose: ((event: { readonly code: number; readonly reason: string }) => void) | null;
+  onmessage: ((event: never) => void) | null;
+  onclose: ((event: never) => void) | null;
   onerror: ((event: never) => void) | null;
   send(data: string): void;
   close(code?: number, reason?: string): void;
@@ -148,7 +151,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     }
     this.socket = socket;
     socket.onopen = () => this.onOpen(socket);
-    socket.onmessage = (event) => this.onMessage(socket, event.data);
+    socket.onmessage = (event: { readonly data: unknown }) => this.onMessage(socket, event.data);
     socket.onclose = () => this.onClose(socket);
     socket.onerror = () => undefined; // a close event follows every error
   }
