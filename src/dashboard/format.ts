@@ -112,6 +112,15 @@ export function formatTime(iso: string | null | undefined): string {
   return new Date(ms).toISOString().slice(11, 19);
 }
 
+/** An ISO time as `MM-DD HH:MM:SS` (UTC): simulated market time spans days. */
+export function formatShortDateTime(iso: string | null | undefined): string {
+  if (iso === null || iso === undefined || iso === '') return DASH;
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) return iso;
+  const text = new Date(ms).toISOString();
+  return `${text.slice(5, 10)} ${text.slice(11, 19)}`;
+}
+
 /** An ISO time as `YYYY-MM-DD HH:MM:SS` UTC, for titles and tooltips. */
 export function formatDateTime(iso: string | null | undefined): string {
   if (iso === null || iso === undefined || iso === '') return DASH;

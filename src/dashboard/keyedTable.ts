@@ -9,6 +9,8 @@ export interface Column<Row> {
   readonly numeric?: boolean;
   /** Dropped on narrow screens. */
   readonly minor?: boolean;
+  /** Long names (market ids) may wrap rather than widen the table. */
+  readonly wrap?: boolean;
 }
 
 /** Per-row options: a key and an optional class for the whole row. */
@@ -107,5 +109,5 @@ export class KeyedTable<Row> {
 }
 
 function cellClass<Row>(column: Column<Row>, extra: string): string {
-  return [column.numeric === true ? 'num' : '', column.minor === true ? 'minor' : '', extra].filter((c) => c !== '').join(' ');
+  return [column.numeric === true ? 'num' : '', column.minor === true ? 'minor' : '', column.wrap === true ? 'wrap' : '', extra].filter((c) => c !== '').join(' ');
 }

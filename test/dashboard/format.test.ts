@@ -8,6 +8,7 @@ import {
   formatMoney,
   formatPercent,
   formatPrice,
+  formatShortDateTime,
   formatSignedMoney,
   formatSignedPercent,
   formatTime,
@@ -94,5 +95,6 @@ describe('other formats', () => {
     expect(formatAge(3 * 3_600_000 + 12 * 60_000)).toBe('3h 12m');
     expect(formatTime('2026-01-31T12:00:00+00:00')).toBe('12:00:00');
     expect(formatTime('not a time')).toBe('not a time');
+    expect(formatShortDateTime('2026-01-31T12:00:00+00:00')).toBe('01-31 12:00:00');
   });
 });

@@ -10,7 +10,7 @@ import { scroller } from './strategies';
 function amountTable(name: string, caption: string, keyHeader: string, emptyText: string): KeyedTable<AmountRow> {
   const table = new KeyedTable<AmountRow>(
     [
-      { header: keyHeader, text: (r) => r.key },
+      { header: keyHeader, text: (r) => r.key, wrap: true },
       { header: 'Exposure', text: (r) => formatMoney(r.amount), numeric: true },
     ],
     { key: (r) => r.key },

@@ -1,5 +1,5 @@
 import { el, setText, signClass } from '../dom';
-import { DASH, formatCount, formatDateTime, formatMoney, formatPrice, formatSignedMoney, formatTime, signOf } from '../format';
+import { DASH, formatCount, formatDateTime, formatMoney, formatPrice, formatShortDateTime, formatSignedMoney, signOf } from '../format';
 import { KeyedTable } from '../keyedTable';
 import type { TradeRow } from '../model';
 import type { Frame, Page } from '../page';
@@ -17,9 +17,9 @@ export function tradesPage(): Page {
   summary.dataset.figure = 'trades.summary';
   const table = new KeyedTable<TradeRow>(
     [
-      { header: 'Time (UTC)', text: (r) => formatTime(r.executedAt) },
+      { header: 'Time (UTC)', text: (r) => formatShortDateTime(r.executedAt) },
       { header: 'Strategy', text: (r) => r.strategy ?? DASH, minor: true },
-      { header: 'Market', text: (r) => r.market },
+      { header: 'Market', text: (r) => r.market, wrap: true },
       { header: 'Side', text: (r) => r.side, minor: true },
       { header: 'Outcome', text: (r) => r.outcome },
       { header: 'Amount', text: (r) => formatMoney(r.amount), numeric: true },
