@@ -142,6 +142,12 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
   });
 
   it('changes in place when events are published, and shows every page', async () => {
+    // No polling: once loaded, the page makes no HTTP request; changes come over its WebSocket.
+    const requests: string[] = [];
+    const onRequest = (r: { url(): string }): void => {
+      requests.push(r.url());
+    };
+    page.on('request', onRequest);
     // Tag the figure's node: if the page re-rendered wholesale (or reloaded), the tag would be gone.
     await page.evaluate(() => {
       (document.querySelector('[data-figure="overview.current_value"]') as unknown as { tagged: boolean }).tagged = true;
@@ -160,6 +166,8 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
     expect(
       await page.evaluate(() => (document.querySelector('[data-figure="overview.current_value"]') as unknown as { tagged?: boolean }).tagged),
     ).toBe(true);
+    page.off('request', onRequest);
+    expect(requests).toEqual([]);
     await shoot('overview');
 
     // Keyboard: focus the selected tab, then arrow right through the pages.
