@@ -16,9 +16,12 @@ function fix(b: Big): Money {
   return s === '-0' ? '0' : s;
 }
 
+/** Already canonical: no sign but `-`, no exponent, no leading or trailing zeros, not `-0`. */
+const CANONICAL_RE = /^(?:0|-?[1-9]\d*)(?:\.\d*[1-9])?$|^-?0\.\d*[1-9]$/;
+
 /** `d` in canonical plain notation: `"25.00"` → `"25"`, `"1E+2"` → `"100"`, `"-0"` → `"0"`. */
 export function plain(d: string): Money {
-  return fix(big(d));
+  return CANONICAL_RE.test(d) ? d : fix(big(d));
 }
 
 /** `a + b`, exact. */
@@ -51,6 +54,17 @@ export function ratio(a: string, b: string): Money | null {
   const divisor = big(b);
   if (divisor.eq(0)) return null;
   return fix(big(a).div(divisor).round(RATIO_PLACES, Big.roundHalfUp));
+}
+
+/** `a / b` for counts (`b` > 0), rounded half-up to `RATIO_PLACES`, in integer arithmetic; `null` when `b` is 0. */
+export function countRatio(a: number, b: number): Money | null {
+  if (b === 0) return null;
+  const scale = 10 ** RATIO_PLACES;
+  if (2 * a * scale + b > Number.MAX_SAFE_INTEGER) return ratio(String(a), String(b));
+  const q = Math.floor((2 * a * scale + b) / (2 * b));
+  const whole = Math.floor(q / scale);
+  const part = String(q % scale).padStart(RATIO_PLACES, '0').replace(/0+$/, '');
+  return part === '' ? String(whole) : `${whole}.${part}`;
 }
 
 /** `true` when `d` is numerically zero. */

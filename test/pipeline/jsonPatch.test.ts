@@ -18,10 +18,10 @@ describe('diff', () => {
 
   it('replaces, adds and removes object members, escaping keys per RFC 6901', () => {
     expect(diff({ a: '1', 'x/y': 1, 'm~n': true }, { a: '2', 'x/y': 2, z: null })).toEqual([
-      { op: 'remove', path: '/m~0n' },
       { op: 'replace', path: '/a', value: '2' },
       { op: 'replace', path: '/x~1y', value: 2 },
       { op: 'add', path: '/z', value: null },
+      { op: 'remove', path: '/m~0n' },
     ]);
     expect(escapePointer('a~/b')).toBe('a~0~1b');
   });
@@ -49,6 +49,11 @@ describe('diff', () => {
     const before = [item(1), item(2), item(3)];
     const after = [before[0], { ...item(2), won: true }, before[2]];
     expect(diff(before, after)).toEqual([{ op: 'add', path: '/1/won', value: true }]);
+  });
+
+  it('treats names of Object.prototype members as ordinary keys', () => {
+    expect(diff({ toString: '1' }, {})).toEqual([{ op: 'remove', path: '/toString' }]);
+    expect(diff({}, { valueOf: 1 })).toEqual([{ op: 'add', path: '/valueOf', value: 1 }]);
   });
 
   it('replaces the root when its kind changes', () => {
