@@ -35,8 +35,18 @@ describe('applyPatch', () => {
     expect(() => applyPatch(doc, [{ op: 'remove', path: '/list/1' }])).toThrow(PatchError);
     expect(() => applyPatch(doc, [{ op: 'add', path: '/list/5', value: 1 }])).toThrow(PatchError);
     expect(() => applyPatch(doc, [{ op: 'add', path: '/nope/x', value: 1 }])).toThrow(PatchError);
-    expect(() => applyPatch(doc, [{ op: 'add', path: '/__proto__/x', value: 1 }])).toThrow(PatchError);
     expect(() => applyPatch(doc, [{ op: 'add', path: 'a', value: 1 }])).toThrow(PatchError);
+  });
+
+  it('treats a member named __proto__ as data, never as the prototype', () => {
+    const doc = freeze(JSON.parse('{"__proto__":{"a":1}}') as Record<string, unknown>);
+    const next = applyPatch(doc, [
+      { op: 'add', path: '/__proto__/polluted', value: true },
+      { op: 'add', path: '/x', value: JSON.parse('{"__proto__":1}') as unknown },
+    ]) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(next)).toBe(Object.prototype);
+    expect(JSON.stringify(next)).toBe('{"__proto__":{"a":1,"polluted":true},"x":{"__proto__":1}}');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('turns a state into the next one by the ops diff produced, never mutating either', () => {
@@ -45,6 +55,7 @@ describe('applyPatch', () => {
         const ops = diff(freeze(before), freeze(after));
         expect(applyPatch(before, freeze(ops))).toEqual(after);
       }),
+      { numRuns: 2000 },
     );
   });
 
