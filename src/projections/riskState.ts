@@ -104,12 +104,12 @@ function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): Ris
   return withDrawdown(next);
 }
 
-function nonZero(map: Readonly<Record<string, string>>, limit: number): Readonly<Record<string, Money>> {
+function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number): Readonly<Record<string, Money>> {
   const out: Record<string, Money> = {};
   let count = 0;
   for (const [key, amount] of Object.entries(map)) {
     if (count >= limit) break;
-    if (isZero(amount)) continue;
+    if (amount === undefined || isZero(amount)) continue;
     out[key] = plain(amount);
     count++;
   }

@@ -129,6 +129,7 @@ function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEnt
 function onSnapshot(state: StrategyPerformanceState, event: EventsOf<'allocator.snapshot'>): StrategyPerformanceState {
   let next = state;
   for (const [name, f] of Object.entries(event.data.strategies)) {
+    if (f === undefined) continue;
     next = update(next, name, (s) => {
       const entry: StrategyEntry = {
         ...s,
