@@ -75,6 +75,10 @@ export function startDashboard(feed: Feed): void {
   let statusSince = Date.now();
   let current: Page = pages[0] as Page;
   let freshPage = true;
+  /** The page on screen has changes not drawn yet (it is within its `minIntervalMs`). */
+  let pageBehind = false;
+  let lastPageRender = 0;
+  let catchUp: ReturnType<typeof setTimeout> | undefined;
 
   const frameOf = (dirty: ReadonlySet<string>): Frame => {
     const view: ConnectionView = { status, since: statusSince, reconnects: feed.reconnects(), url: feed.url };
@@ -94,7 +98,18 @@ export function startDashboard(feed: Feed): void {
       setText(bannerText, halt.text);
       document.title = `${halt.halted ? 'HALTED · ' : ''}${current.title} · pm-arb`;
     }
-    if (freshPage || current.watches.some((w) => dirty.has(w))) current.render(frame);
+    if (current.watches.some((w) => dirty.has(w))) pageBehind = true;
+    const wait = (current.minIntervalMs ?? 0) - (frame.now - lastPageRender);
+    if (freshPage || (pageBehind && wait <= 0)) {
+      current.render(frame);
+      lastPageRender = frame.now;
+      pageBehind = false;
+    } else if (pageBehind && catchUp === undefined) {
+      catchUp = setTimeout(() => {
+        catchUp = undefined;
+        scheduler.mark('catch-up');
+      }, wait);
+    }
     freshPage = false;
   }, (callback) => requestAnimationFrame(callback));
 

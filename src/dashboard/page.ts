@@ -28,6 +28,8 @@ export interface Page {
   readonly title: string;
   /** What the page shows: a frame with none of these dirty is skipped. */
   readonly watches: readonly string[];
+  /** Least time between two renders (tables nobody can read at 60 Hz); changes in between are drawn late, never lost. */
+  readonly minIntervalMs?: number;
   /** Builds the page's DOM inside its panel, once. */
   mount(panel: HTMLElement): void;
   /** Updates the page in place; called at most once per frame, only while the page is shown. */

@@ -34,6 +34,7 @@ export function overviewPage(): Page {
     id: 'overview',
     title: 'Overview',
     watches: ['portfolio.summary', 'strategy.performance', 'agent.updates'],
+    minIntervalMs: 50,
     mount(panel) {
       const charts = el('div', 'chart-row');
       charts.append(pnl.box.element, allocation.box.element);

@@ -59,6 +59,7 @@ export function riskPage(): Page {
     id: 'risk',
     title: 'Risk',
     watches: ['risk.state'],
+    minIntervalMs: 100,
     mount(panel) {
       const grid = el('div', 'block-row');
       grid.append(

@@ -30,6 +30,7 @@ export function strategiesPage(): Page {
     id: 'strategies',
     title: 'Strategies',
     watches: ['strategy.performance', 'agent.updates'],
+    minIntervalMs: 100,
     mount(panel) {
       table.element.dataset.table = 'strategies';
       panel.append(scroller(table.element));

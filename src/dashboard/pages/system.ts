@@ -72,6 +72,7 @@ export function systemPage(): Page {
     id: 'system',
     title: 'System',
     watches: ['system', 'agent.updates', 'status', 'clock'],
+    minIntervalMs: 100,
     mount(panel) {
       const grid = el('div', 'block-row');
       grid.append(

@@ -36,6 +36,7 @@ export function tradesPage(): Page {
     id: 'trades',
     title: 'Trades',
     watches: ['trade.results'],
+    minIntervalMs: 100,
     mount(panel) {
       table.element.dataset.table = 'trades';
       panel.append(summary, scroller(table.element));
