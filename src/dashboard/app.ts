@@ -6,7 +6,7 @@ import { riskPage } from './pages/risk';
 import { strategiesPage } from './pages/strategies';
 import { systemPage } from './pages/system';
 import { tradesPage } from './pages/trades';
-import { FrameScheduler } from './scheduler';
+import { FrameScheduler, RenderGate } from './scheduler';
 
 /** Where the page's data comes from: the projection client, seen through the little the page needs. */
 export interface Feed {
@@ -75,10 +75,6 @@ export function startDashboard(feed: Feed): void {
   let statusSince = Date.now();
   let current: Page = pages[0] as Page;
   let freshPage = true;
-  /** The page on screen has changes not drawn yet (it is within its `minIntervalMs`). */
-  let pageBehind = false;
-  let lastPageRender = 0;
-  let catchUp: ReturnType<typeof setTimeout> | undefined;
 
   const frameOf = (dirty: ReadonlySet<string>): Frame => {
     const view: ConnectionView = { status, since: statusSince, reconnects: feed.reconnects(), url: feed.url };
@@ -98,20 +94,12 @@ export function startDashboard(feed: Feed): void {
       setText(bannerText, halt.text);
       document.title = `${halt.halted ? 'HALTED · ' : ''}${current.title} · pm-arb`;
     }
-    if (current.watches.some((w) => dirty.has(w))) pageBehind = true;
-    const wait = (current.minIntervalMs ?? 0) - (frame.now - lastPageRender);
-    if (freshPage || (pageBehind && wait <= 0)) {
-      current.render(frame);
-      lastPageRender = frame.now;
-      pageBehind = false;
-    } else if (pageBehind && catchUp === undefined) {
-      catchUp = setTimeout(() => {
-        catchUp = undefined;
-        scheduler.mark('catch-up');
-      }, wait);
-    }
+    const changed = current.watches.some((w) => dirty.has(w));
+    if (gate.admit(changed, freshPage, current.minIntervalMs ?? 0, frame.now)) current.render(frame);
     freshPage = false;
   }, (callback) => requestAnimationFrame(callback));
+
+  const gate = new RenderGate(() => scheduler.mark('catch-up'), (callback, ms) => setTimeout(callback, ms));
 
   const show = (id: string): void => {
     const page = pages.find((p) => p.id === id) ?? (pages[0] as Page);

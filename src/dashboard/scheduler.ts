@@ -32,3 +32,37 @@ export class FrameScheduler {
     this.render(dirty);
   }
 }
+
+/**
+ * Lets the page on screen render at most every `minIntervalMs`: a change inside the interval is
+ * held and, when nothing else wakes the page, drawn by a timer at the interval's end — never lost.
+ */
+export class RenderGate {
+  private behind = false;
+  private last = -Infinity;
+  private timerSet = false;
+
+  constructor(
+    private readonly wake: () => void,
+    private readonly setTimer: (callback: () => void, ms: number) => unknown,
+  ) {}
+
+  /** Whether to render now; `changed` when the page's data changed, `force` for a page just shown. */
+  admit(changed: boolean, force: boolean, minIntervalMs: number, now: number): boolean {
+    if (changed) this.behind = true;
+    const wait = minIntervalMs - (now - this.last);
+    if (force || (this.behind && wait <= 0)) {
+      this.last = now;
+      this.behind = false;
+      return true;
+    }
+    if (this.behind && !this.timerSet) {
+      this.timerSet = true;
+      this.setTimer(() => {
+        this.timerSet = false;
+        this.wake();
+      }, wait);
+    }
+    return false;
+  }
+}

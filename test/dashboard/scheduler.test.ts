@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FrameScheduler } from '../../src/dashboard/scheduler';
+import { FrameScheduler, RenderGate } from '../../src/dashboard/scheduler';
 
 function harness() {
   const frames: (() => void)[] = [];
@@ -55,5 +55,42 @@ describe('FrameScheduler', () => {
     expect(frames).toHaveLength(1);
     frames.shift()?.();
     expect(renders).toEqual([['first'], ['late']]);
+  });
+});
+
+describe('RenderGate', () => {
+  function gate() {
+    const timers: { callback: () => void; ms: number }[] = [];
+    let wakes = 0;
+    const g = new RenderGate(
+      () => (wakes += 1),
+      (callback, ms) => timers.push({ callback, ms }),
+    );
+    return { g, timers, wakes: () => wakes };
+  }
+
+  it('renders a change at once, then holds the next one until the interval ends and wakes the page then', () => {
+    const { g, timers, wakes } = gate();
+    expect(g.admit(true, false, 100, 1000)).toBe(true);
+    expect(g.admit(true, false, 100, 1030)).toBe(false);
+    expect(g.admit(true, false, 100, 1060)).toBe(false);
+    expect(timers).toEqual([{ callback: expect.any(Function), ms: 70 }]); // one timer, for the first held change
+    timers[0]?.callback();
+    expect(wakes()).toBe(1);
+    expect(g.admit(false, false, 100, 1100)).toBe(true); // the held change is drawn, though nothing new came
+    expect(g.admit(false, false, 100, 1300)).toBe(false); // and nothing is left to draw
+  });
+
+  it('renders a page just shown at once, and nothing when nothing changed', () => {
+    const { g, timers } = gate();
+    expect(g.admit(false, false, 100, 0)).toBe(false);
+    expect(g.admit(false, true, 100, 5)).toBe(true);
+    expect(g.admit(true, true, 100, 6)).toBe(true);
+    expect(timers).toEqual([]);
+  });
+
+  it('with no interval, renders every change', () => {
+    const { g } = gate();
+    expect([1, 2, 3].map((t) => g.admit(true, false, 0, t))).toEqual([true, true, true]);
   });
 });
