@@ -193,10 +193,10 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
     await waitForText(page, figure('risk.daily_pnl'), '−$250.01');
     await waitForText(page, '[data-table="rejections-by-rule"] tr[data-key="position_limit"] td:nth-child(2)', '1');
     // Two changes inside the page's least render interval: the second is drawn late, not lost.
-    await publish([guardian(guardianAgent, '1000.5', '1300', '-249.5')]);
+    await publish([guardian(guardianAgent, '1000.5', '1300', '-249.5', true)]);
     await waitForText(page, figure('risk.current_value'), '$1,000.50');
     await new Promise((r) => setTimeout(r, 40));
-    await publish([guardian(guardianAgent, '999.99', '1300', '-250.01')]);
+    await publish([guardian(guardianAgent, '999.99', '1300', '-250.01', true)]);
     await waitForText(page, figure('risk.current_value'), '$999.99');
     await shoot('risk');
 
