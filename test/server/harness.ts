@@ -1,4 +1,7 @@
 import * as E from 'fp-ts/Either';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import pino from 'pino';
 import WebSocket from 'ws';
@@ -23,7 +26,9 @@ export interface Harness {
 /** Starts a server for one test file; `options` are flags such as `{ '--flush-ms': '0' }`. */
 export async function startHarness(redisUrl: string, name: string, options: Record<string, string> = {}): Promise<Harness> {
   const prefix = uniquePrefix(name);
-  const argv = ['--port', '0', '--redis', redisUrl, '--channel-prefix', prefix, ...Object.entries(options).flat()];
+  // An empty static root: these tests see the server as it is before the dashboard is built.
+  const staticRoot = mkdtempSync(join(tmpdir(), 'pm-arb-static-'));
+  const argv = ['--port', '0', '--redis', redisUrl, '--channel-prefix', prefix, '--static-root', staticRoot, ...Object.entries(options).flat()];
   const loaded = loadServerConfig(argv, {});
   if (E.isLeft(loaded)) throw new Error(loaded.left.message);
   const config = loaded.right;
