@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { runAgentsCommand } from './agents/main';
+import { runDemoCommand } from './demo/main';
 import { runServerCommand } from './server/main';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
@@ -6,7 +8,9 @@ type Subcommand = (argv: readonly string[]) => Promise<number>;
 
 /** `pm-arb <name> ...`: add a subcommand by adding a row. */
 const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly summary: string }>> = {
+  demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
+  agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
 };
 
 function usage(): string {

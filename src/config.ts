@@ -117,6 +117,75 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   staticRoot: { flag: '--static-root', env: 'STATIC_ROOT', default: DEFAULT_STATIC_ROOT, help: 'directory of the dashboard files served at /' },
 };
 
+/** A positive number up to `max`, decimals allowed. */
+function positiveNumberOption(name: string, max: number, expected: string): OptionCodec<number> {
+  return new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && u > 0 && u <= max,
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\s*\d+(\.\d+)?\s*$/.test(u)) return t.failure(u, c, expected);
+      const n = Number(u);
+      return n > 0 && n <= max ? t.success(n) : t.failure(u, c, expected);
+    },
+    String,
+  );
+}
+
+/** A positive amount of dollars as a decimal string, e.g. `500` or `1250.50`. */
+const Dollars = new t.Type<string, string, unknown>(
+  'Dollars',
+  (u): u is string => typeof u === 'string',
+  (u, c) =>
+    typeof u === 'string' && /^\d{1,12}(\.\d{1,6})?$/.test(u.trim()) && Number(u) > 0
+      ? t.success(u.trim())
+      : t.failure(u, c, 'expected a positive amount of dollars such as 500 or 1250.50'),
+  String,
+);
+
+/** The simulation's options, shared by `pm-arb agents` and `pm-arb demo`. */
+const SimulationProps = {
+  seed: intOption('Seed', 0, 2 ** 32 - 1, 'expected a whole number from 0 to 4294967295'),
+  speed: positiveNumberOption('Speed', 100_000, 'expected simulated seconds per real second, above 0 and at most 100000'),
+  bankroll: Dollars,
+};
+
+const SIMULATION_OPTIONS: { readonly [K in keyof typeof SimulationProps]: OptionSpec } = {
+  seed: { flag: '--seed', env: 'SEED', default: '9', help: 'seed of the simulated market: the same seed trades the same way' },
+  speed: { flag: '--speed', env: 'SPEED', default: '60', help: 'simulated seconds per real second (60: an hour a minute)' },
+  bankroll: { flag: '--bankroll', env: 'BANKROLL', default: '500', help: 'initial bankroll in dollars; risk limits are fractions of it' },
+};
+
+/** `pm-arb agents` options. */
+export const AgentsConfig = t.type({
+  redisUrl: RedisUrl,
+  channelPrefix: AnyText,
+  ...SimulationProps,
+  aliveFile: AnyText,
+});
+/** The agents' validated configuration. */
+export type AgentsConfig = t.TypeOf<typeof AgentsConfig>;
+
+/** Every `pm-arb agents` option. */
+export const AGENTS_OPTIONS: { readonly [K in keyof AgentsConfig]: OptionSpec } = {
+  redisUrl: SERVER_OPTIONS.redisUrl,
+  channelPrefix: SERVER_OPTIONS.channelPrefix,
+  ...SIMULATION_OPTIONS,
+  aliveFile: {
+    flag: '--alive-file',
+    env: 'ALIVE_FILE',
+    default: '',
+    help: 'a file touched at every heartbeat, for container health checks (none when empty)',
+  },
+};
+
+/** `pm-arb demo` options: the server's and the simulation's. */
+export const DemoConfig = t.type({ ...ServerConfig.props, ...SimulationProps });
+/** The demo's validated configuration. */
+export type DemoConfig = t.TypeOf<typeof DemoConfig>;
+
+/** Every `pm-arb demo` option. */
+export const DEMO_OPTIONS: { readonly [K in keyof DemoConfig]: OptionSpec } = { ...SERVER_OPTIONS, ...SIMULATION_OPTIONS };
+
 /** A configuration error: the message names the option and says what is expected. */
 export interface ConfigError {
   readonly message: string;
@@ -149,23 +218,28 @@ export function parseFlags(argv: readonly string[], known: readonly string[]): E
 }
 
 /** Flags, then environment, then defaults → a validated config, or an error naming the first bad option. */
-export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): E.Either<ConfigError, ServerConfig> {
-  const keys = Object.keys(SERVER_OPTIONS) as (keyof ServerConfig)[];
+export function loadOptions<P extends t.Props>(
+  codec: t.TypeC<P>,
+  specs: { readonly [K in keyof P]: OptionSpec },
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): E.Either<ConfigError, t.TypeOf<t.TypeC<P>>> {
+  const keys = Object.keys(specs) as (keyof P & string)[];
   const flags = parseFlags(
     argv,
-    keys.map((k) => SERVER_OPTIONS[k].flag),
+    keys.map((k) => specs[k].flag),
   );
   if (E.isLeft(flags)) return flags;
   const raw: Record<string, string> = {};
   for (const key of keys) {
-    const spec = SERVER_OPTIONS[key];
+    const spec = specs[key];
     raw[key] = flags.right.get(spec.flag) ?? env[spec.env] ?? spec.default;
   }
-  const decoded = ServerConfig.decode(raw);
+  const decoded = codec.decode(raw);
   if (E.isRight(decoded)) return decoded;
   const first = decoded.left[0];
-  const key = first?.context[1]?.key as keyof ServerConfig | undefined;
-  const spec = key === undefined ? undefined : SERVER_OPTIONS[key];
+  const key = first?.context[1]?.key as (keyof P & string) | undefined;
+  const spec = key === undefined ? undefined : specs[key];
   if (first === undefined || key === undefined || spec === undefined) return E.left({ message: 'Invalid configuration' });
   const source = flags.right.has(spec.flag) ? spec.flag : env[spec.env] !== undefined ? spec.env : `${spec.flag} (default)`;
   return E.left({
@@ -173,12 +247,39 @@ export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   });
 }
 
-/** The `--help` text listing every option with its environment variable and default. */
-export function serverUsage(): string {
-  const rows = (Object.keys(SERVER_OPTIONS) as (keyof ServerConfig)[]).map((key) => {
-    const spec = SERVER_OPTIONS[key];
+/** The server's options from flags and environment. */
+export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): E.Either<ConfigError, ServerConfig> {
+  return loadOptions(ServerConfig, SERVER_OPTIONS, argv, env);
+}
+
+/** The `--help` text of a command: every option with its environment variable and default. */
+export function usageOf(command: string, specs: Readonly<Record<string, OptionSpec>>): string {
+  const rows = Object.values(specs).map((spec) => {
     const shown = spec.default === '' ? '(none)' : spec.default;
     return `  ${`${spec.flag} <value>`.padEnd(26)} ${spec.env.padEnd(18)} ${spec.help} [default: ${shown}]`;
   });
-  return ['Usage: pm-arb server [options]', '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
+  return [`Usage: pm-arb ${command} [options]`, '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
+}
+
+/**
+ * A command's configuration, or the exit code to stop with: 0 after printing `--help`,
+ * 2 after printing an error that names the bad option.
+ */
+export function commandConfig<P extends t.Props>(
+  command: string,
+  codec: t.TypeC<P>,
+  specs: { readonly [K in keyof P]: OptionSpec },
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+): { readonly config: t.TypeOf<t.TypeC<P>> } | { readonly exit: number } {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(usageOf(command, specs));
+    return { exit: 0 };
+  }
+  const loaded = loadOptions(codec, specs, argv, env);
+  if (E.isLeft(loaded)) {
+    process.stderr.write(`pm-arb ${command}: ${loaded.left.message}\n`);
+    return { exit: 2 };
+  }
+  return { config: loaded.right };
 }

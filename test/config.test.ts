@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { describe, expect, it } from 'vitest';
-import { loadServerConfig, serverUsage, SERVER_OPTIONS } from '../src/config';
+import { loadServerConfig, SERVER_OPTIONS, usageOf } from '../src/config';
 
 const message = (argv: string[], env: NodeJS.ProcessEnv = {}): string => {
   const result = loadServerConfig(argv, env);
@@ -42,7 +42,7 @@ describe('server configuration', () => {
   });
 
   it('documents every option in --help', () => {
-    const usage = serverUsage();
+    const usage = usageOf('server', SERVER_OPTIONS);
     for (const spec of Object.values(SERVER_OPTIONS)) {
       expect(usage).toContain(spec.flag);
       expect(usage).toContain(spec.env);

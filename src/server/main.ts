@@ -1,11 +1,8 @@
-import * as E from 'fp-ts/Either';
 import { createRedisBus } from '../bus';
-import { loadServerConfig, serverUsage, type ServerConfig } from '../config';
+import { commandConfig, SERVER_OPTIONS, ServerConfig } from '../config';
 import { logger } from '../log';
-import { startServer } from './server';
-
-/** Longest a shutdown may take before the process exits anyway. */
-const SHUTDOWN_LIMIT_MS = 4_500;
+import { untilShutdown } from '../shutdown';
+import { startServer, type RunningServer } from './server';
 
 /** The URLs people open, like the original's run script printed them. */
 export function startupBanner(config: ServerConfig, port: number): string {
@@ -23,19 +20,12 @@ export function startupBanner(config: ServerConfig, port: number): string {
 
 /** `pm-arb server [options]`: runs until SIGINT/SIGTERM, then shuts down cleanly; resolves to the exit code. */
 export async function runServerCommand(argv: readonly string[]): Promise<number> {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(serverUsage());
-    return 0;
-  }
-  const loaded = loadServerConfig(argv, process.env);
-  if (E.isLeft(loaded)) {
-    process.stderr.write(`pm-arb server: ${loaded.left.message}\n`);
-    return 2;
-  }
-  const config = loaded.right;
+  const parsed = commandConfig('server', ServerConfig, SERVER_OPTIONS, argv, process.env);
+  if ('exit' in parsed) return parsed.exit;
+  const { config } = parsed;
   const log = logger.child({ module: 'server' });
   const bus = createRedisBus({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'bus' }) });
-  let server;
+  let server: RunningServer;
   try {
     server = await startServer({ config, bus, logger });
   } catch (error) {
@@ -46,24 +36,5 @@ export async function runServerCommand(argv: readonly string[]): Promise<number>
   process.stdout.write(startupBanner(config, server.port));
   log.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
 
-  const running = server;
-  return new Promise<number>((resolve) => {
-    const shutdown = (signal: NodeJS.Signals): void => {
-      log.info({ signal }, 'shutting down');
-      const force = setTimeout(() => {
-        log.warn('shutdown took too long; exiting anyway');
-        process.exit(0);
-      }, SHUTDOWN_LIMIT_MS);
-      force.unref();
-      running.stop().then(
-        () => resolve(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'error during shutdown');
-          resolve(0);
-        },
-      );
-    };
-    process.once('SIGINT', shutdown);
-    process.once('SIGTERM', shutdown);
-  });
+  return untilShutdown(log, () => server.stop());
 }
