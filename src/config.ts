@@ -98,7 +98,7 @@ export interface OptionSpec {
 /** Where the built dashboard lives: `dist/dashboard` at the package root, from `src/` or `dist/` alike. */
 const DEFAULT_STATIC_ROOT = path.resolve(__dirname, '..', 'dist', 'dashboard');
 
-/** Every server option; docs/SERVER.md mirrors this table. */
+/** Every server option; the README's options table mirrors it. */
 export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } = {
   host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for every interface)' },
   port: { flag: '--port', env: 'PORT', default: '8000', help: 'TCP port; 0 picks a free one' },

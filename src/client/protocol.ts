@@ -1,4 +1,4 @@
-/** The WebSocket wire protocol (`/ws`), shared by the server and every client: see docs/PROTOCOL-GUIDE.md. */
+/** The WebSocket wire protocol (`/ws`), shared by the server and every client: see the README's protocol section. */
 
 /** One RFC 6902 operation; the server emits only these three. */
 export type PatchOperation =
