@@ -13,10 +13,10 @@ const shared = await redisForTests();
 const restartable = await privateRedisForTests();
 
 /** Resolves when `predicate` holds, polling; fails after `timeoutMs`. */
-async function eventually(predicate: () => boolean, timeoutMs = 5_000): Promise<void> {
+async function eventually(predicate: () => boolean, timeoutMs = 5_000, what = predicate.toString()): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
+    if (Date.now() > deadline) throw new Error(`not met within ${timeoutMs} ms: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
 }

@@ -1,0 +1,40 @@
+/** Runs the real `pm-arb` CLI (from src/, through tsx) as a child process, for tests. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { eventually } from '../server/harness';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+/** The real CLI as a child process, with its output collected. */
+export interface Cli {
+  readonly child: ChildProcess;
+  stdout: string;
+  stderr: string;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+export function runCli(args: string[], env: Record<string, string> = {}): Cli {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const cli: Cli = {
+    child,
+    stdout: '',
+    stderr: '',
+    exited: new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal }))),
+  };
+  child.stdout?.on('data', (d: Buffer) => (cli.stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (cli.stderr += d.toString()));
+  return cli;
+}
+
+/** Waits for the start-up banner and returns the port it printed. */
+export async function portOf(cli: Cli): Promise<number> {
+  await eventually(() => /listening on .*:(\d+)/.test(cli.stdout) || cli.child.exitCode !== null, 15_000, 'start-up banner');
+  const match = /listening on .*:(\d+)/.exec(cli.stdout);
+  if (match === null) throw new Error(`server did not start: ${cli.stderr}`);
+  return Number(match[1]);
+}
+
