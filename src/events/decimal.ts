@@ -57,6 +57,11 @@ const ONE = new Big(1);
 export const Fraction = t.brand(
   Decimal,
   (d): d is Fraction => {
+    // A string this short has at most 15 significant digits: a double orders it exactly against 0 and 1.
+    if (d.length <= 15) {
+      const n = Number(d);
+      return n >= 0 && n <= 1;
+    }
     const b = toBig(d);
     return b.gte(ZERO) && b.lte(ONE);
   },

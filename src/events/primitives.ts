@@ -69,21 +69,28 @@ export type MarketId = t.TypeOf<typeof MarketId>;
 interface TimestampBrand {
   readonly Timestamp: unique symbol;
 }
-const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-/** Whether the date and time fields name a real moment: `Date.parse` rolls `02-30` and `24:00` over instead of failing. */
-function isCalendarValid(s: string): boolean {
-  // ISO_RE has matched: the first six numbers are year, month, day, hour, minute, second.
-  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = (s.match(/\d+/g) ?? []).map(Number);
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59;
+const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/;
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `s` is an ISO-8601 date-time with a zone naming a real moment (no `02-30`, no `24:00`,
+ * which `Date.parse` would roll over). Checked field by field: this runs for every event.
+ */
+export function isTimestamp(s: string): boolean {
+  const m = ISO_RE.exec(s);
+  if (m === null) return false;
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  if (day > days || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 59) return false;
+  return m[7] === undefined || (Number(m[7]) <= 23 && Number(m[8]) <= 59);
 }
 
 /** An ISO-8601 date-time with a zone (`Z` or `+00:00`). */
-export const Timestamp = t.brand(
-  t.string,
-  (s): s is t.Branded<string, TimestampBrand> => ISO_RE.test(s) && isCalendarValid(s) && !Number.isNaN(Date.parse(s)),
-  'Timestamp',
-);
+export const Timestamp = t.brand(t.string, (s): s is t.Branded<string, TimestampBrand> => isTimestamp(s), 'Timestamp');
 export type Timestamp = t.TypeOf<typeof Timestamp>;
 
 /** A count: a non-negative safe integer. */
