@@ -21,6 +21,8 @@ export function isDecimalString(s: string): boolean {
   if (m === null) return false;
   const exponent = m[3] === undefined ? 0 : Number(m[3]);
   if (Math.abs(exponent) > MAX_EXPONENT) return false;
+  // Fewer characters than the digit limit: neither the digit count nor the magnitude can be exceeded.
+  if (s.length <= MAX_SIGNIFICANT_DIGITS) return true;
   const whole = (m[1] ?? '').replace(/^0+/, '');
   const fraction = m[2] ?? '';
   const digits = (whole + fraction).replace(/^0+/, '');
