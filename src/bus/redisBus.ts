@@ -32,7 +32,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   // The adapter owns resubscription: see `syncSubscriptions`.
   const subscriber = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-sub', autoResubscribe: false });
   const status = new StatusListeners();
-  const handlers = new Set<MessageHandler>();
+  /** Each handler with the channels (names without the prefix) it subscribed to. */
+  const handlers = new Map<MessageHandler, Set<string>>();
   /** Prefixed channels asked for, and those Redis confirmed on the current subscriber connection. */
   const wanted = new Set<string>();
   const confirmed = new Set<string>();
@@ -109,7 +110,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   subscriber.on('messageBuffer', (rawChannel: Buffer, payload: Buffer) => {
     const channel = rawChannel.toString('utf8');
     const name = channel.startsWith(prefix) ? channel.slice(prefix.length) : channel;
-    for (const handler of handlers) {
+    for (const [handler, channels] of handlers) {
+      if (!channels.has(name)) continue;
       try {
         handler(name, payload);
       } catch (error) {
@@ -147,7 +149,9 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     },
     async subscribe(channels, onMessage) {
       if (closed) throw new Error('redis bus is closed');
-      handlers.add(onMessage);
+      const mine = handlers.get(onMessage) ?? new Set<string>();
+      for (const channel of channels) mine.add(channel);
+      handlers.set(onMessage, mine);
       if (channels.length === 0) return;
       const prefixed = channels.map((c) => prefix + c);
       for (const channel of prefixed) wanted.add(channel);

@@ -93,6 +93,19 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['trade.results']);
   });
+
+  it('hands each handler only the channels it subscribed to, like the memory bus', async () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    await bus.subscribe(['strategy.performance'], (channel) => a.push(channel));
+    await bus.subscribe(['portfolio.summary'], (channel) => b.push(channel));
+    await bus.publish('portfolio.summary', 'to b');
+    await bus.publish('strategy.performance', 'to a');
+    await eventually(() => a.length === 1 && b.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a).toEqual(['strategy.performance']);
+    expect(b).toEqual(['portfolio.summary']);
+  });
 });
 
 describe.skipIf('skip' in restartable)(
