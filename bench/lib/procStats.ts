@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system, ms) and resident memory (bytes) of one process, read from /proc. */
+export interface ProcSample {
+  readonly atMs: number;
+  readonly cpuMs: number;
+  readonly rssBytes: number;
+}
+
+// Linux reports utime/stime in clock ticks; USER_HZ is 100 on every mainstream kernel build.
+const TICK_MS = 10;
+
+/** Samples a process, or `undefined` when it is gone (or /proc is unreadable). */
+export function sampleProc(pid: number): ProcSample | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const utime = Number(fields[11]);
+    const stime = Number(fields[12]);
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return { atMs: performance.now(), cpuMs: (utime + stime) * TICK_MS, rssBytes: rssKb * 1024 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU use between two samples, as a fraction of one core (1 = one core fully busy). */
+export function coreShare(from: ProcSample, to: ProcSample): number {
+  const wall = to.atMs - from.atMs;
+  return wall > 0 ? (to.cpuMs - from.cpuMs) / wall : 0;
+}

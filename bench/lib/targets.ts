@@ -1,0 +1,116 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getJson, getText, waitFor } from './net';
+
+/** The servers a run can measure: ours and the two peers. */
+export type TargetName = 'ours' | 'socketio' | 'uws';
+export const TARGET_NAMES: readonly TargetName[] = ['ours', 'socketio', 'uws'];
+
+/** Display names for reports. */
+export const TARGET_LABELS: Record<TargetName, string> = {
+  ours: 'pm-arb server',
+  socketio: 'Socket.IO forwarder (peer a)',
+  uws: 'raw uWS publish (peer b, ceiling)',
+};
+
+/** How to start a target. */
+export interface TargetOptions {
+  readonly name: TargetName;
+  readonly port: number;
+  readonly redisUrl: string;
+  readonly prefix: string;
+  readonly channels: readonly string[];
+  readonly flushMs?: number;
+  /** Write a V8 CPU profile into this directory when the process exits. */
+  readonly cpuProfDir?: string;
+  readonly logFile: string;
+}
+
+/** A running target server. */
+export interface RunningTarget {
+  readonly name: TargetName;
+  readonly pid: number;
+  readonly port: number;
+  /** Events the server took from Redis so far, or `undefined` when it does not say. */
+  ingested(): Promise<number | undefined>;
+  stop(): Promise<void>;
+}
+
+const ROOT = join(__dirname, '..', '..');
+
+/**
+ * Our server's count of events taken from Redis, from GET /metrics: the sum of every sample of
+ * a counter whose name says events were received/ingested (accepted and rejected alike).
+ */
+export function ingestedFromMetrics(text: string): number | undefined {
+  let total: number | undefined;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    const m = /^(pm_arb_events_(?:received|ingested|in)_total)(\{[^}]*\})?\s+([0-9.eE+-]+)/.exec(line);
+    if (m) total = (total ?? 0) + Number(m[3]);
+  }
+  return total;
+}
+
+/** Starts a target and resolves once it answers GET /health. */
+export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
+  const common = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const args =
+    options.name === 'ours'
+      ? [
+          ...common,
+          join(ROOT, 'src', 'cli.ts'),
+          'server',
+          '--host',
+          '127.0.0.1',
+          '--port',
+          String(options.port),
+          '--redis',
+          options.redisUrl,
+          '--channel-prefix',
+          options.prefix,
+          ...(options.flushMs !== undefined ? ['--flush-ms', String(options.flushMs)] : []),
+        ]
+      : [
+          ...common,
+          join(__dirname, '..', 'peers', options.name === 'socketio' ? 'socketioForwarder.ts' : 'uwsCeiling.ts'),
+          String(options.port),
+          options.redisUrl,
+          options.prefix,
+          options.channels.join(','),
+        ];
+  mkdirSync(join(options.logFile, '..'), { recursive: true });
+  const log = createWriteStream(options.logFile);
+  const child: ChildProcess = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LOG_LEVEL: 'warn' } });
+  child.stdout?.pipe(log);
+  child.stderr?.pipe(log);
+  const base = `http://127.0.0.1:${options.port}`;
+  const up = await waitFor(async () => child.exitCode === null && (await getJson(`${base}/health`, 1_000)) !== undefined, 30_000);
+  if (!up) {
+    child.kill('SIGKILL');
+    throw new Error(`${options.name} did not answer ${base}/health within 30 s (see ${options.logFile})`);
+  }
+  return {
+    name: options.name,
+    pid: child.pid ?? -1,
+    port: options.port,
+    async ingested() {
+      if (options.name === 'ours') {
+        const text = await getText(`${base}/metrics`);
+        return text === undefined ? undefined : ingestedFromMetrics(text);
+      }
+      const stats = (await getJson(`${base}/stats`)) as { ingested?: number } | undefined;
+      return stats?.ingested;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // A graceful exit lets Node write a --cpu-prof profile; SIGKILL only if it hangs.
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
