@@ -31,3 +31,18 @@ export function coreShare(from: ProcSample, to: ProcSample): number {
   const wall = to.atMs - from.atMs;
   return wall > 0 ? (to.cpuMs - from.cpuMs) / wall : 0;
 }
+
+/** Machine-wide busy CPU time (ms, all cores) from /proc/stat. */
+export function sampleMachineBusyMs(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const [user = 0, nice = 0, system = 0, _idle = 0, _iowait = 0, irq = 0, softirq = 0, steal = 0] = line
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    return (user + nice + system + irq + softirq + steal) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
