@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { runServerCommand } from './server/main';
+
+/** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
+type Subcommand = (argv: readonly string[]) => Promise<number>;
+
+/** `pm-arb <name> ...`: add a subcommand by adding a row. */
+const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly summary: string }>> = {
+  server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
+};
+
+function usage(): string {
+  const rows = Object.entries(SUBCOMMANDS).map(([name, { summary }]) => `  ${name.padEnd(10)} ${summary}`);
+  return ['Usage: pm-arb <command> [options]', '', 'Commands:', ...rows, '', 'pm-arb <command> --help lists its options.', ''].join('\n');
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = SUBCOMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`pm-arb: unknown command "${name}"\n\n${usage()}`);
+    return 2;
+  }
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`pm-arb: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,5 @@
+/** The isomorphic projection client: runs in browsers and in Node (pass `ws` as the WebSocket class there). */
+export * from './applyPatch';
+export * from './backoff';
+export * from './client';
+export * from './protocol';

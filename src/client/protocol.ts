@@ -1,0 +1,94 @@
+/** The WebSocket wire protocol (`/ws`), shared by the server and every client: see docs/PROTOCOL-GUIDE.md. */
+
+/** One RFC 6902 operation; the server emits only these three. */
+export type PatchOperation =
+  | { readonly op: 'add'; readonly path: string; readonly value: unknown }
+  | { readonly op: 'remove'; readonly path: string }
+  | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
+
+/** Error codes a server sends in an `error` frame. */
+export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 'rate_limited'] as const;
+/** One of the error codes. */
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** Close code for a client that keeps sending bad frames or keeps exceeding the rate (policy violation). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+/** Close code the server uses when it shuts down. */
+export const CLOSE_GOING_AWAY = 1001;
+
+/** Client → server. */
+export type ClientMessage =
+  | { readonly type: 'ping' }
+  /** Channels to add; `["*"]` means every channel. */
+  | { readonly type: 'subscribe'; readonly channels: readonly string[] }
+  | { readonly type: 'unsubscribe'; readonly channels: readonly string[] }
+  /** Ask again for a snapshot of a subscribed channel. */
+  | { readonly type: 'resync'; readonly channel: string };
+
+/** Reply to `ping`. */
+export interface PongFrame {
+  readonly type: 'pong';
+}
+
+/** The channels a `subscribe` accepted (`*` expanded); snapshots follow. */
+export interface SubscribedFrame {
+  readonly type: 'subscribed';
+  readonly channels: readonly string[];
+}
+
+/** The channels an `unsubscribe` removed. */
+export interface UnsubscribedFrame {
+  readonly type: 'unsubscribed';
+  readonly channels: readonly string[];
+}
+
+/** A projection's whole state at one version. */
+export interface SnapshotFrame {
+  readonly type: 'snapshot';
+  readonly channel: string;
+  /** The version of `state`; the next delta on this channel has `from` equal to it. */
+  readonly version: number;
+  readonly state: unknown;
+}
+
+/** The changes from version `from` to version `to` of one projection. */
+export interface DeltaFrame {
+  readonly type: 'delta';
+  readonly channel: string;
+  /** The version the ops apply to. */
+  readonly from: number;
+  /** The version after applying them (`to - from` may exceed 1: deltas are conflated). */
+  readonly to: number;
+  /** Publish time (ISO-8601) of the newest event folded into this delta. */
+  readonly ts: string;
+  /** Publish time of the oldest event folded into it: latency is measured from here. */
+  readonly ts_first: string;
+  /** RFC 6902 JSON Patch. */
+  readonly ops: readonly PatchOperation[];
+}
+
+/** Every channel's version as of the last flush, about once a second. */
+export interface HeartbeatFrame {
+  readonly type: 'heartbeat';
+  readonly versions: Readonly<Record<string, number>>;
+}
+
+/** A request the server could not honour; the connection stays open. */
+export interface ErrorFrame {
+  readonly type: 'error';
+  readonly code: ErrorCode;
+  /** A sentence for people. */
+  readonly message: string;
+  /** The channel concerned, when there is one. */
+  readonly channel?: string;
+}
+
+/** Server → client. */
+export type ServerFrame =
+  | PongFrame
+  | SubscribedFrame
+  | UnsubscribedFrame
+  | SnapshotFrame
+  | DeltaFrame
+  | HeartbeatFrame
+  | ErrorFrame;

@@ -1,0 +1,184 @@
+import * as path from 'node:path';
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+
+/** A codec from an option's text (flag or environment value) to its typed value. */
+type OptionCodec<A> = t.Type<A, string, unknown>;
+
+/** An integer option within [min, max]; `also` admits values outside that range (e.g. 0 meaning off). */
+function intOption(name: string, min: number, max: number, expected: string): OptionCodec<number> {
+  return new t.Type<number, string, unknown>(
+    name,
+    (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\s*[+-]?\d+\s*$/.test(u)) return t.failure(u, c, expected);
+      const n = Number(u);
+      return Number.isSafeInteger(n) && n >= min && n <= max ? t.success(n) : t.failure(u, c, expected);
+    },
+    String,
+  );
+}
+
+/** uWS aborts the process for an idle timeout of 1..8 seconds, and caps it at 960. */
+const IdleTimeout = new t.Type<number, string, unknown>(
+  'IdleTimeout',
+  (u): u is number => typeof u === 'number' && (u === 0 || (u > 8 && u <= 960)),
+  (u, c) => {
+    const expected = 'expected 0 (off) or a whole number of seconds from 9 to 960 (uWS cannot run with 1..8)';
+    if (typeof u !== 'string' || !/^\s*\d+\s*$/.test(u)) return t.failure(u, c, expected);
+    const n = Number(u);
+    return n === 0 || (n > 8 && n <= 960) ? t.success(n) : t.failure(u, c, expected);
+  },
+  String,
+);
+
+/** A Redis URL: `redis://` or `rediss://`, with a host. */
+const RedisUrl = new t.Type<string, string, unknown>(
+  'RedisUrl',
+  (u): u is string => typeof u === 'string',
+  (u, c) => {
+    const expected = 'expected a URL such as redis://127.0.0.1:6379';
+    if (typeof u !== 'string') return t.failure(u, c, expected);
+    try {
+      const url = new URL(u);
+      if ((url.protocol === 'redis:' || url.protocol === 'rediss:') && url.hostname !== '') return t.success(u);
+    } catch {
+      // not a URL at all: reported below
+    }
+    return t.failure(u, c, expected);
+  },
+  String,
+);
+
+/** Any non-empty text. */
+const NonEmpty = new t.Type<string, string, unknown>(
+  'NonEmpty',
+  (u): u is string => typeof u === 'string' && u !== '',
+  (u, c) => (typeof u === 'string' && u.trim() !== '' ? t.success(u.trim()) : t.failure(u, c, 'expected a non-empty value')),
+  String,
+);
+
+/** Any text, empty included. */
+const AnyText = new t.Type<string, string, unknown>(
+  'AnyText',
+  (u): u is string => typeof u === 'string',
+  (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected text')),
+  String,
+);
+
+/** The server's options, as io-ts codecs from text. */
+export const ServerConfig = t.type({
+  host: NonEmpty,
+  port: intOption('Port', 0, 65535, 'expected a port number from 0 to 65535'),
+  redisUrl: RedisUrl,
+  channelPrefix: AnyText,
+  flushMs: intOption('FlushMs', 0, 1000, 'expected milliseconds from 0 (one frame per event) to 1000'),
+  heartbeatMs: intOption('HeartbeatMs', 100, 60_000, 'expected milliseconds from 100 to 60000'),
+  idleTimeoutSec: IdleTimeout,
+  maxFrameBytes: intOption('MaxFrameBytes', 256, 16 * 1024 * 1024, 'expected bytes from 256 to 16777216'),
+  maxBackpressureBytes: intOption('MaxBackpressure', 1024, 1024 * 1024 * 1024, 'expected bytes from 1024 to 1073741824'),
+  rateLimit: intOption('RateLimit', 1, 100_000, 'expected messages per second from 1 to 100000'),
+  rateBurst: intOption('RateBurst', 1, 100_000, 'expected a message count from 1 to 100000'),
+  maxStrikes: intOption('MaxStrikes', 1, 1000, 'expected a count from 1 to 1000'),
+  maxEventBytes: intOption('MaxEventBytes', 64, 64 * 1024 * 1024, 'expected bytes from 64 to 67108864'),
+  deadLetterSize: intOption('DeadLetterSize', 0, 100_000, 'expected a count from 0 to 100000'),
+  staticRoot: NonEmpty,
+});
+/** The server's validated configuration. */
+export type ServerConfig = t.TypeOf<typeof ServerConfig>;
+
+/** How one option is given: its flag, its environment variable, its default and what it does. */
+export interface OptionSpec {
+  readonly flag: string;
+  readonly env: string;
+  readonly default: string;
+  readonly help: string;
+}
+
+/** Where the built dashboard lives: `dist/dashboard` at the package root, from `src/` or `dist/` alike. */
+const DEFAULT_STATIC_ROOT = path.resolve(__dirname, '..', 'dist', 'dashboard');
+
+/** Every server option; docs/SERVER.md mirrors this table. */
+export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } = {
+  host: { flag: '--host', env: 'HOST', default: '127.0.0.1', help: 'address to listen on (0.0.0.0 for every interface)' },
+  port: { flag: '--port', env: 'PORT', default: '8000', help: 'TCP port; 0 picks a free one' },
+  redisUrl: { flag: '--redis', env: 'REDIS_URL', default: 'redis://127.0.0.1:6379', help: 'Redis to subscribe to' },
+  channelPrefix: { flag: '--channel-prefix', env: 'CHANNEL_PREFIX', default: '', help: 'prefix of the Redis channel names' },
+  flushMs: { flag: '--flush-ms', env: 'FLUSH_MS', default: '25', help: 'delta conflation tick; 0 sends one frame per event' },
+  heartbeatMs: { flag: '--heartbeat-ms', env: 'HEARTBEAT_MS', default: '1000', help: 'heartbeat and system projection period' },
+  idleTimeoutSec: { flag: '--idle-timeout', env: 'IDLE_TIMEOUT', default: '60', help: 'seconds without traffic before a socket is closed (pings are sent before); 0 = off' },
+  maxFrameBytes: { flag: '--max-frame-bytes', env: 'MAX_FRAME_BYTES', default: '16384', help: 'largest client frame; a larger one closes the connection' },
+  maxBackpressureBytes: { flag: '--max-backpressure', env: 'MAX_BACKPRESSURE', default: '1048576', help: 'bytes buffered per slow client before frames to it are skipped' },
+  rateLimit: { flag: '--rate-limit', env: 'RATE_LIMIT', default: '20', help: 'client messages per second, sustained' },
+  rateBurst: { flag: '--rate-burst', env: 'RATE_BURST', default: '40', help: 'client messages allowed in a burst' },
+  maxStrikes: { flag: '--max-strikes', env: 'MAX_STRIKES', default: '10', help: 'bad or rate-limited frames within a minute before closing with 1008' },
+  maxEventBytes: { flag: '--max-event-bytes', env: 'MAX_EVENT_BYTES', default: '65536', help: 'largest Redis message accepted (larger: rejected as too_large)' },
+  deadLetterSize: { flag: '--dead-letter-size', env: 'DEAD_LETTER_SIZE', default: '100', help: 'rejected messages kept for GET /rejected' },
+  staticRoot: { flag: '--static-root', env: 'STATIC_ROOT', default: DEFAULT_STATIC_ROOT, help: 'directory of the dashboard files served at /' },
+};
+
+/** A configuration error: the message names the option and says what is expected. */
+export interface ConfigError {
+  readonly message: string;
+}
+
+/** `--name value` and `--name=value` pairs → a map from flag to text; `--help` maps to `''`. */
+export function parseFlags(argv: readonly string[], known: readonly string[]): E.Either<ConfigError, ReadonlyMap<string, string>> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] as string;
+    if (arg === '--help' || arg === '-h') {
+      flags.set('--help', '');
+      continue;
+    }
+    if (!arg.startsWith('--')) return E.left({ message: `Unexpected argument "${arg}"` });
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg : arg.slice(0, eq);
+    if (!known.includes(name)) return E.left({ message: `Unknown option ${name} (see --help)` });
+    let value: string | undefined = eq === -1 ? argv[i + 1] : arg.slice(eq + 1);
+    if (eq === -1) {
+      if (value === undefined || (value.startsWith('--') && value.length > 2)) {
+        return E.left({ message: `Option ${name} needs a value` });
+      }
+      i += 1;
+    }
+    value = value ?? '';
+    flags.set(name, value);
+  }
+  return E.right(flags);
+}
+
+/** Flags, then environment, then defaults → a validated config, or an error naming the first bad option. */
+export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv): E.Either<ConfigError, ServerConfig> {
+  const keys = Object.keys(SERVER_OPTIONS) as (keyof ServerConfig)[];
+  const flags = parseFlags(
+    argv,
+    keys.map((k) => SERVER_OPTIONS[k].flag),
+  );
+  if (E.isLeft(flags)) return flags;
+  const raw: Record<string, string> = {};
+  for (const key of keys) {
+    const spec = SERVER_OPTIONS[key];
+    raw[key] = flags.right.get(spec.flag) ?? env[spec.env] ?? spec.default;
+  }
+  const decoded = ServerConfig.decode(raw);
+  if (E.isRight(decoded)) return decoded;
+  const first = decoded.left[0];
+  const key = first?.context[1]?.key as keyof ServerConfig | undefined;
+  const spec = key === undefined ? undefined : SERVER_OPTIONS[key];
+  if (first === undefined || key === undefined || spec === undefined) return E.left({ message: 'Invalid configuration' });
+  const source = flags.right.has(spec.flag) ? spec.flag : env[spec.env] !== undefined ? spec.env : `${spec.flag} (default)`;
+  return E.left({
+    message: `Invalid ${source}: ${first.message ?? 'invalid value'}, got ${JSON.stringify(raw[key])}`,
+  });
+}
+
+/** The `--help` text listing every option with its environment variable and default. */
+export function serverUsage(): string {
+  const rows = (Object.keys(SERVER_OPTIONS) as (keyof ServerConfig)[]).map((key) => {
+    const spec = SERVER_OPTIONS[key];
+    const shown = spec.default === '' ? '(none)' : spec.default;
+    return `  ${`${spec.flag} <value>`.padEnd(26)} ${spec.env.padEnd(18)} ${spec.help} [default: ${shown}]`;
+  });
+  return ['Usage: pm-arb server [options]', '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
+}

@@ -1,0 +1,5 @@
+/** The projector: events in, versioned states and JSON Patch deltas out. */
+export * from './jsonPatch';
+export * from './projector';
+export * from './seqTracker';
+export * from './versions';

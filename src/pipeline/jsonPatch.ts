@@ -1,0 +1,88 @@
+/** One RFC 6902 operation; the projector only ever emits these three. */
+export type Operation =
+  | { readonly op: 'add'; readonly path: string; readonly value: unknown }
+  | { readonly op: 'remove'; readonly path: string }
+  | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
+
+/** How far ahead the array diff looks for an item it can keep: bounds the work on unrelated arrays. */
+const LOOKAHEAD = 64;
+
+/** A key as one RFC 6901 JSON Pointer segment (`~` → `~0`, `/` → `~1`). */
+export function escapePointer(key: string): string {
+  if (!key.includes('~') && !key.includes('/')) return key;
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+/**
+ * Ops turning `before` into `after` (immutable JSON values; subtrees that are `===` are skipped).
+ * Ops share values with `after`: serialise them, never mutate them.
+ */
+export function diff(before: unknown, after: unknown): Operation[] {
+  const ops: Operation[] = [];
+  diffInto(before, after, '', ops);
+  return ops;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function diffInto(before: unknown, after: unknown, path: string, ops: Operation[]): void {
+  if (before === after) return;
+  if (Array.isArray(before) && Array.isArray(after)) {
+    diffArrays(before, after, path, ops);
+  } else if (isObject(before) && isObject(after)) {
+    diffObjects(before, after, path, ops);
+  } else {
+    ops.push({ op: 'replace', path, value: after });
+  }
+}
+
+function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string, ops: Operation[]): void {
+  for (const key of Object.keys(before)) {
+    if (!Object.prototype.hasOwnProperty.call(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
+  }
+  for (const key of Object.keys(after)) {
+    const value = after[key];
+    const here = `${path}/${escapePointer(key)}`;
+    if (Object.prototype.hasOwnProperty.call(before, key)) diffInto(before[key], value, here, ops);
+    else ops.push({ op: 'add', path: here, value });
+  }
+}
+
+/**
+ * Greedy alignment by identity: items kept by reference are matched, so a prepend onto a
+ * bounded list is `add /0` + `remove /<n>` and an append that drops the oldest is `remove /0` + `add`.
+ * Invariant: the patched array so far is `after[0..j) ++ before[i..)`.
+ */
+function diffArrays(before: readonly unknown[], after: readonly unknown[], path: string, ops: Operation[]): void {
+  let i = 0;
+  let j = 0;
+  while (i < before.length && j < after.length) {
+    if (before[i] === after[j]) {
+      i++;
+      j++;
+      continue;
+    }
+    const inserted = findAhead(after, j + 1, before[i]);
+    const removed = findAhead(before, i + 1, after[j]);
+    if (inserted >= 0 && (removed < 0 || inserted - j <= removed - i)) {
+      for (; j < inserted; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
+    } else if (removed >= 0) {
+      for (; i < removed; i++) ops.push({ op: 'remove', path: `${path}/${j}` });
+    } else {
+      diffInto(before[i], after[j], `${path}/${j}`, ops);
+      i++;
+      j++;
+    }
+  }
+  for (let k = j + before.length - i - 1; k >= j; k--) ops.push({ op: 'remove', path: `${path}/${k}` });
+  for (; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
+}
+
+function findAhead(items: readonly unknown[], from: number, target: unknown): number {
+  if (typeof target !== 'object' || target === null) return -1; // only shared references identify an item
+  const end = Math.min(items.length, from + LOOKAHEAD);
+  for (let k = from; k < end; k++) if (items[k] === target) return k;
+  return -1;
+}

@@ -1,0 +1,180 @@
+import { absurd } from 'fp-ts/function';
+import Big from 'big.js';
+import { deleteKey, own, safeKey, setKey, size } from './keys';
+import { add, cmp, isZero, max, plain, ratio, sub, type Money } from './money';
+import type { EventsOf, Projection } from './projection';
+
+/** At most this many markets are held; the smallest exposure makes room. */
+export const MAX_MARKETS = 256;
+/** At most this many rules are counted by name; the rest count under `_other`. */
+export const MAX_RULES = 32;
+
+/** Counts of the guardian's decisions. */
+export interface RiskDecisions {
+  readonly approved: number;
+  readonly rejected: number;
+  readonly rejections_by_rule: Readonly<Record<string, number>>;
+}
+
+/** State of the `risk.state` projection. */
+export interface RiskState {
+  readonly current_value: Money | null;
+  readonly high_water_mark: Money | null;
+  /** `high_water_mark − current_value`, never negative. */
+  readonly drawdown: Money | null;
+  /** `drawdown / high_water_mark`, rounded to 6 places. */
+  readonly drawdown_pct: Money | null;
+  readonly daily_pnl: Money;
+  readonly halted: boolean;
+  readonly halt_rule: string | null;
+  readonly halt_reason: string | null;
+  readonly bankroll: Money | null;
+  /** Open exposure per market id; markets at zero are dropped. */
+  readonly exposure_by_market: Readonly<Record<string, Money>>;
+  /** Open exposure per venue; venues at zero are dropped. */
+  readonly exposure_by_venue: Readonly<Record<string, Money>>;
+  readonly decisions: RiskDecisions;
+}
+
+type Handled = 'risk.decided' | 'risk.halted' | 'guardian.snapshot' | 'trade.executed' | 'trade.settled';
+
+/** Value, drawdown, halts, exposure and the guardian's decisions. */
+export const riskState: Projection<RiskState, Handled> = {
+  channel: 'risk.state',
+  initial: {
+    current_value: null,
+    high_water_mark: null,
+    drawdown: null,
+    drawdown_pct: null,
+    daily_pnl: '0',
+    halted: false,
+    halt_rule: null,
+    halt_reason: null,
+    bankroll: null,
+    exposure_by_market: {},
+    exposure_by_venue: {},
+    decisions: { approved: 0, rejected: 0, rejections_by_rule: {} },
+  },
+  handles: ['risk.decided', 'risk.halted', 'guardian.snapshot', 'trade.executed', 'trade.settled'],
+  evolve(state, event) {
+    switch (event.type) {
+      case 'risk.decided':
+        return { ...state, decisions: countDecision(state.decisions, event.data.approved, event.data.rule_triggered) };
+      case 'risk.halted': {
+        const { rule, reason } = event.data;
+        if (state.halted && state.halt_rule === rule && state.halt_reason === reason) return state;
+        return { ...state, halted: true, halt_rule: rule, halt_reason: reason };
+      }
+      case 'guardian.snapshot':
+        return onSnapshot(state, event);
+      case 'trade.executed':
+        return onExecuted(state, event);
+      case 'trade.settled':
+        return onSettled(state, event);
+      default:
+        return absurd(event);
+    }
+  },
+};
+
+function countDecision(d: RiskDecisions, approved: boolean, rule: string | null): RiskDecisions {
+  if (approved) return { ...d, approved: d.approved + 1 };
+  let key = safeKey(rule ?? 'unknown');
+  if (own(d.rejections_by_rule, key) === undefined && size(d.rejections_by_rule) >= MAX_RULES) key = '_other';
+  const rejections_by_rule = setKey(d.rejections_by_rule, key, (own(d.rejections_by_rule, key) ?? 0) + 1);
+  return { ...d, rejected: d.rejected + 1, rejections_by_rule };
+}
+
+/** Authoritative for the fields it carries; fields it omits are left as they were. */
+function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): RiskState {
+  const d = event.data;
+  const halted = d.halted;
+  const next: RiskState = {
+    ...state,
+    current_value: plain(d.current_value),
+    high_water_mark: plain(d.high_water_mark),
+    daily_pnl: plain(d.daily_pnl),
+    halted,
+    halt_rule: halted ? state.halt_rule : null,
+    halt_reason: halted ? state.halt_reason : null,
+    bankroll: d.initial_bankroll === undefined ? state.bankroll : plain(d.initial_bankroll),
+    exposure_by_market: d.positions === undefined ? state.exposure_by_market : nonZero(d.positions, MAX_MARKETS),
+    exposure_by_venue: d.platform_exposure === undefined ? state.exposure_by_venue : nonZero(d.platform_exposure, MAX_MARKETS),
+  };
+  return withDrawdown(next);
+}
+
+function nonZero(map: Readonly<Record<string, string>>, limit: number): Readonly<Record<string, Money>> {
+  const out: Record<string, Money> = {};
+  let count = 0;
+  for (const [key, amount] of Object.entries(map)) {
+    if (count >= limit) break;
+    if (isZero(amount)) continue;
+    out[key] = plain(amount);
+    count++;
+  }
+  return out;
+}
+
+/** A fill opens exposure on its market and venue. */
+function onExecuted(state: RiskState, event: EventsOf<'trade.executed'>): RiskState {
+  const { status, market_id, venue, amount } = event.data;
+  if ((status !== 'filled' && status !== 'partial') || isZero(amount)) return state;
+  let markets = state.exposure_by_market;
+  if (own(markets, market_id) === undefined && size(markets) >= MAX_MARKETS) markets = deleteKey(markets, smallest(markets));
+  return {
+    ...state,
+    exposure_by_market: setKey(markets, market_id, add(own(markets, market_id) ?? '0', amount)),
+    exposure_by_venue: setKey(state.exposure_by_venue, venue, add(own(state.exposure_by_venue, venue) ?? '0', amount)),
+  };
+}
+
+function smallest(map: Readonly<Record<string, Money>>): string {
+  let found = '';
+  let least: Money | undefined;
+  for (const [key, amount] of Object.entries(map)) {
+    if (least === undefined || cmp(amount, least) < 0) {
+      found = key;
+      least = amount;
+    }
+  }
+  return found;
+}
+
+/**
+ * Realised P&L moves value, daily P&L and the high-water mark; a market settles as a whole,
+ * so its settlement releases all the exposure held on it (and that much on its venue).
+ */
+function onSettled(state: RiskState, event: EventsOf<'trade.settled'>): RiskState {
+  const { pnl, market_id } = event.data;
+  const current_value = state.current_value === null ? null : add(state.current_value, pnl);
+  const high_water_mark =
+    current_value === null ? state.high_water_mark : max(state.high_water_mark ?? current_value, current_value);
+  const released = own(state.exposure_by_market, market_id);
+  let exposure_by_market = state.exposure_by_market;
+  let exposure_by_venue = state.exposure_by_venue;
+  if (released !== undefined) {
+    exposure_by_market = deleteKey(exposure_by_market, market_id);
+    const venue = market_id.slice(0, market_id.indexOf(':'));
+    const left = own(exposure_by_venue, venue);
+    if (left !== undefined) {
+      const rest = sub(left, released);
+      exposure_by_venue = cmp(rest, '0') > 0 ? setKey(exposure_by_venue, venue, rest) : deleteKey(exposure_by_venue, venue);
+    }
+  }
+  if (isZero(pnl) && released === undefined) return state;
+  const daily_pnl = add(state.daily_pnl, pnl);
+  return withDrawdown({ ...state, current_value, high_water_mark, daily_pnl, exposure_by_market, exposure_by_venue });
+}
+
+function withDrawdown(state: RiskState): RiskState {
+  const { current_value, high_water_mark } = state;
+  if (current_value === null || high_water_mark === null) {
+    return state.drawdown === null && state.drawdown_pct === null ? state : { ...state, drawdown: null, drawdown_pct: null };
+  }
+  const gap = new Big(high_water_mark).minus(current_value);
+  const drawdown = gap.gt(0) ? plain(gap.toFixed()) : '0';
+  const drawdown_pct = ratio(drawdown, high_water_mark);
+  if (drawdown === state.drawdown && drawdown_pct === state.drawdown_pct) return state;
+  return { ...state, drawdown, drawdown_pct };
+}

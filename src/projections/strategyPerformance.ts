@@ -1,0 +1,153 @@
+import { absurd } from 'fp-ts/function';
+import type { OpportunityType } from '../events';
+import { MAX_STRATEGIES } from './agentUpdates';
+import { own, safeKey, setKey, size } from './keys';
+import { add, max, min, plain, ratio, type Money } from './money';
+import type { EventsOf, Projection } from './projection';
+
+/** One strategy's results and its traffic through the risk guardian. */
+export interface StrategyEntry {
+  /** Realised P&L of its settled trades. */
+  readonly pnl: Money;
+  /** Settled trades (wins + losses, unless an allocator snapshot says otherwise). */
+  readonly trades: number;
+  readonly wins: number;
+  readonly losses: number;
+  /** `wins / (wins + losses)`, rounded to 6 places; `null` before any settles. */
+  readonly win_rate: Money | null;
+  /** Best winning P&L; `null` before any win. */
+  readonly largest_win: Money | null;
+  /** Worst losing P&L (negative); `null` before any loss. */
+  readonly largest_loss: Money | null;
+  readonly allocation_pct: Money | null;
+  readonly requests: number;
+  readonly approvals: number;
+  readonly rejections: number;
+}
+
+/** State of the `strategy.performance` projection. */
+export interface StrategyPerformanceState {
+  /** Opportunities the scanner reported: every strategy sees the whole stream, so one figure. */
+  readonly opportunities_seen: number;
+  readonly opportunities_by_type: Readonly<Record<OpportunityType, number>>;
+  readonly strategies: Readonly<Record<string, StrategyEntry>>;
+}
+
+type Handled =
+  | 'opportunity.detected'
+  | 'trade.requested'
+  | 'risk.decided'
+  | 'trade.settled'
+  | 'allocator.snapshot'
+  | 'allocation.updated';
+
+const EMPTY: StrategyEntry = {
+  pnl: '0',
+  trades: 0,
+  wins: 0,
+  losses: 0,
+  win_rate: null,
+  largest_win: null,
+  largest_loss: null,
+  allocation_pct: null,
+  requests: 0,
+  approvals: 0,
+  rejections: 0,
+};
+
+/** Per-strategy P&L, win rate, allocation, and requests through the guardian. */
+export const strategyPerformance: Projection<StrategyPerformanceState, Handled> = {
+  channel: 'strategy.performance',
+  initial: {
+    opportunities_seen: 0,
+    opportunities_by_type: { oracle_lag: 0, cross_platform: 0, temporal: 0, mispricing: 0 },
+    strategies: {},
+  },
+  handles: ['opportunity.detected', 'trade.requested', 'risk.decided', 'trade.settled', 'allocator.snapshot', 'allocation.updated'],
+  evolve(state, event) {
+    switch (event.type) {
+      case 'opportunity.detected': {
+        const type = event.data.opportunity_type;
+        const byType = state.opportunities_by_type;
+        return {
+          ...state,
+          opportunities_seen: state.opportunities_seen + 1,
+          opportunities_by_type: { ...byType, [type]: byType[type] + 1 },
+        };
+      }
+      case 'trade.requested':
+        return update(state, event.data.strategy, (s) => ({ ...s, requests: s.requests + 1 }));
+      case 'risk.decided':
+        return update(state, event.data.strategy, (s) =>
+          event.data.approved ? { ...s, approvals: s.approvals + 1 } : { ...s, rejections: s.rejections + 1 },
+        );
+      case 'trade.settled':
+        return update(state, event.data.strategy, (s) => settle(s, event));
+      case 'allocator.snapshot':
+        return onSnapshot(state, event);
+      case 'allocation.updated': {
+        const allocation_pct = plain(event.data.allocation_pct);
+        return update(state, event.data.strategy, (s) => (s.allocation_pct === allocation_pct ? s : { ...s, allocation_pct }));
+      }
+      default:
+        return absurd(event);
+    }
+  },
+};
+
+/** Applies `change` to one strategy (created on first sight, while there is room). */
+function update(
+  state: StrategyPerformanceState,
+  name: string,
+  change: (s: StrategyEntry) => StrategyEntry,
+): StrategyPerformanceState {
+  const key = safeKey(name);
+  const held = own(state.strategies, key);
+  if (held === undefined && size(state.strategies) >= MAX_STRATEGIES) return state;
+  const next = change(held ?? EMPTY);
+  if (next === held) return state;
+  return { ...state, strategies: setKey(state.strategies, key, next) };
+}
+
+function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEntry {
+  const { won, pnl } = event.data;
+  const wins = s.wins + (won ? 1 : 0);
+  const losses = s.losses + (won ? 0 : 1);
+  return {
+    ...s,
+    pnl: add(s.pnl, pnl),
+    trades: s.trades + 1,
+    wins,
+    losses,
+    win_rate: ratio(String(wins), String(wins + losses)),
+    largest_win: won ? max(s.largest_win ?? plain(pnl), plain(pnl)) : s.largest_win,
+    largest_loss: won ? s.largest_loss : min(s.largest_loss ?? plain(pnl), plain(pnl)),
+  };
+}
+
+/** Authoritative for the strategies it lists and the figures it carries; guardian counts are kept. */
+function onSnapshot(state: StrategyPerformanceState, event: EventsOf<'allocator.snapshot'>): StrategyPerformanceState {
+  let next = state;
+  for (const [name, f] of Object.entries(event.data.strategies)) {
+    next = update(next, name, (s) => {
+      const entry: StrategyEntry = {
+        ...s,
+        pnl: plain(f.total_pnl),
+        trades: f.trades,
+        wins: f.wins,
+        losses: f.losses,
+        win_rate: f.wins + f.losses === 0 ? null : ratio(String(f.wins), String(f.wins + f.losses)),
+        largest_win: f.largest_win === undefined ? s.largest_win : plain(f.largest_win),
+        largest_loss: f.largest_loss === undefined ? s.largest_loss : plain(f.largest_loss),
+        allocation_pct: plain(f.allocation_pct),
+      };
+      return sameEntry(s, entry) ? s : entry;
+    });
+  }
+  return next;
+}
+
+function sameEntry(a: StrategyEntry, b: StrategyEntry): boolean {
+  for (const key of Object.keys(a) as (keyof StrategyEntry)[]) if (a[key] !== b[key]) return false;
+  return true;
+}

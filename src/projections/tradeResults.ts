@@ -1,0 +1,134 @@
+import { absurd } from 'fp-ts/function';
+import type { Outcome, Side, TradeRecord, TradeStatus, Venue } from '../events';
+import { plain, type Money } from './money';
+import type { EventsOf, Projection } from './projection';
+
+/** How many recent trades the state holds, newest first. */
+export const MAX_TRADES = 50;
+
+/** One trade, with its settlement once known. */
+export interface TradeEntry {
+  readonly id: string;
+  readonly request_id: string;
+  /** `null` for legacy trades, which do not say. */
+  readonly strategy: string | null;
+  readonly market_id: string;
+  readonly venue: Venue;
+  readonly side: Side;
+  readonly outcome: Outcome;
+  readonly amount: Money;
+  readonly price: Money;
+  readonly fees: Money;
+  readonly status: TradeStatus;
+  readonly executed_at: string;
+  readonly paper_trade: boolean | null;
+  /** Settlement: `null` until the market resolves. */
+  readonly won: boolean | null;
+  readonly pnl: Money | null;
+  readonly settled_at: string | null;
+}
+
+/** State of the `trade.results` projection. */
+export interface TradeResultsState {
+  readonly trade_count: number;
+  readonly trades: readonly TradeEntry[];
+}
+
+type Handled = 'trade.executed' | 'trade.settled' | 'executor.snapshot';
+
+/** Trades executed, the most recent ones, and how they settled. */
+export const tradeResults: Projection<TradeResultsState, Handled> = {
+  channel: 'trade.results',
+  initial: { trade_count: 0, trades: [] },
+  handles: ['trade.executed', 'trade.settled', 'executor.snapshot'],
+  evolve(state, event) {
+    switch (event.type) {
+      case 'trade.executed': {
+        const merged = mergeTrade(state.trades, event.data);
+        if (merged.trades === state.trades && !merged.added) return state;
+        return { trade_count: state.trade_count + (merged.added ? 1 : 0), trades: merged.trades };
+      }
+      case 'trade.settled':
+        return onSettled(state, event);
+      case 'executor.snapshot':
+        return onSnapshot(state, event);
+      default:
+        return absurd(event);
+    }
+  },
+};
+
+/** The snapshot is authoritative for the count; its items merge by id and never truncate the list. */
+function onSnapshot(state: TradeResultsState, event: EventsOf<'executor.snapshot'>): TradeResultsState {
+  let trades = state.trades;
+  for (const record of event.data.recent_trades) trades = mergeTrade(trades, record).trades;
+  const trade_count = event.data.trade_count;
+  if (trades === state.trades && trade_count === state.trade_count) return state;
+  return { trade_count, trades };
+}
+
+function onSettled(state: TradeResultsState, event: EventsOf<'trade.settled'>): TradeResultsState {
+  const { trade_id, won, pnl, settled_at } = event.data;
+  const index = state.trades.findIndex((t) => t.id === trade_id);
+  const held = state.trades[index];
+  if (held === undefined) return state; // older than the window (or unknown): nothing shown changes
+  const settled: TradeEntry = { ...held, won, pnl: plain(pnl), settled_at };
+  if (held.won === settled.won && held.pnl === settled.pnl && held.settled_at === settled.settled_at) return state;
+  const trades = state.trades.slice();
+  trades[index] = settled;
+  return { ...state, trades };
+}
+
+/** Merges one trade by id: updates the fields it carries, or inserts it by execution time (newest first). */
+function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trades: readonly TradeEntry[]; added: boolean } {
+  const index = trades.findIndex((t) => t.id === record.id);
+  const held = trades[index];
+  if (held !== undefined) {
+    const updated = withRecord(held, record);
+    if (sameTrade(held, updated)) return { trades, added: false };
+    const next = trades.slice();
+    next[index] = updated;
+    return { trades: next, added: false };
+  }
+  const entry = withRecord(undefined, record);
+  const at = insertionIndex(trades, entry.executed_at);
+  if (at >= MAX_TRADES) return { trades, added: true };
+  const next = [...trades.slice(0, at), entry, ...trades.slice(at, MAX_TRADES - 1)];
+  return { trades: next, added: true };
+}
+
+/** Before the first trade executed no later than `executedAt`: ties put the newer arrival first. */
+function insertionIndex(trades: readonly TradeEntry[], executedAt: string): number {
+  const ms = Date.parse(executedAt);
+  for (let i = 0; i < trades.length; i++) {
+    const held = trades[i] as TradeEntry;
+    if (Date.parse(held.executed_at) <= ms) return i;
+  }
+  return trades.length;
+}
+
+function withRecord(held: TradeEntry | undefined, r: TradeRecord): TradeEntry {
+  return {
+    id: r.id,
+    request_id: r.request_id,
+    strategy: r.strategy ?? held?.strategy ?? null,
+    market_id: r.market_id,
+    venue: r.venue,
+    side: r.side,
+    outcome: r.outcome,
+    amount: plain(r.amount),
+    price: plain(r.price),
+    fees: plain(r.fees),
+    status: r.status,
+    executed_at: r.executed_at,
+    paper_trade: r.paper_trade ?? held?.paper_trade ?? null,
+    won: held?.won ?? null,
+    pnl: held?.pnl ?? null,
+    settled_at: held?.settled_at ?? null,
+  };
+}
+
+function sameTrade(a: TradeEntry, b: TradeEntry): boolean {
+  for (const key of Object.keys(a) as (keyof TradeEntry)[]) if (a[key] !== b[key]) return false;
+  return true;
+}

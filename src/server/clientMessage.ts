@@ -1,0 +1,31 @@
+import * as E from 'fp-ts/Either';
+import * as t from 'io-ts';
+import type { ClientMessage } from '../client/protocol';
+import { describeErrors } from '../events/report';
+
+const Channels = t.array(t.string, 'Channels');
+
+/** Codecs for the client's messages, picked by `type` before decoding so errors name the field. */
+const CODECS: Readonly<Record<ClientMessage['type'], t.Decoder<unknown, ClientMessage>>> = {
+  ping: t.type({ type: t.literal('ping') }),
+  subscribe: t.type({ type: t.literal('subscribe'), channels: Channels }),
+  unsubscribe: t.type({ type: t.literal('unsubscribe'), channels: Channels }),
+  resync: t.type({ type: t.literal('resync'), channel: t.string }),
+};
+
+/** Text of a client frame → a message, or the sentence of a `bad_request` error. */
+export function decodeClientMessage(text: string): E.Either<string, ClientMessage> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return E.left('Not JSON');
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return E.left('Expecting a JSON object');
+  const type = (json as { type?: unknown }).type;
+  if (typeof type !== 'string' || !Object.hasOwn(CODECS, type)) {
+    return E.left(`Unknown message type ${JSON.stringify(type) ?? 'undefined'}: expecting ping, subscribe, unsubscribe or resync`);
+  }
+  const decoded = CODECS[type as ClientMessage['type']].decode(json);
+  return E.isLeft(decoded) ? E.left(describeErrors(decoded.left, '')) : decoded;
+}

@@ -1,0 +1,123 @@
+import type { PatchOperation } from '../client/protocol';
+import type { Metrics } from './metrics';
+
+/** A projection's state and version, read at flush time. */
+export interface StateSource {
+  state(channel: string): unknown;
+  version(channel: string): number;
+}
+
+/** One change of one projection: the new version and the ops from the previous one. */
+export interface ChannelChange {
+  readonly channel: string;
+  readonly version: number;
+  readonly ops: readonly PatchOperation[];
+}
+
+/** Where serialised frames go: a topic publish, once per frame whatever the number of subscribers. */
+export type Publish = (topic: string, frame: string) => void;
+
+interface Pending {
+  readonly from: number;
+  to: number;
+  tsFirst: string;
+  ts: string;
+  ops: PatchOperation[];
+}
+
+interface Published {
+  readonly version: number;
+  readonly state: unknown;
+}
+
+/** The topic every socket joins for heartbeats. */
+export const HEARTBEAT_TOPIC = '#heartbeat';
+
+/**
+ * Conflation and fan-out. Changes accumulate per channel; `flush` turns each channel's
+ * pending changes into ONE delta frame, serialised once and published to the channel's
+ * topic. What was last flushed is the "published" state: snapshots show it (never a
+ * version not yet sent as a delta), so a snapshot at V is always followed by a delta from V.
+ */
+export class Fanout {
+  private readonly pending = new Map<string, Pending>();
+  private readonly published = new Map<string, Published>();
+  private readonly snapshots = new Map<string, { version: number; frame: string }>();
+
+  constructor(
+    readonly channels: readonly string[],
+    private readonly source: StateSource,
+    private readonly publish: Publish,
+    private readonly metrics: Metrics,
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const channel of channels) this.published.set(channel, { version: source.version(channel), state: source.state(channel) });
+  }
+
+  /** Queues one change; `ts` is the publish time of the event that caused it. */
+  push(change: ChannelChange, ts: string): void {
+    const pending = this.pending.get(change.channel);
+    if (pending === undefined) {
+      const from = this.published.get(change.channel)?.version ?? 0;
+      this.pending.set(change.channel, { from, to: change.version, tsFirst: ts, ts, ops: [...change.ops] });
+      return;
+    }
+    pending.to = change.version;
+    pending.ts = ts;
+    for (const op of change.ops) pending.ops.push(op);
+  }
+
+  /** Whether any change waits for the next flush. */
+  get hasPending(): boolean {
+    return this.pending.size > 0;
+  }
+
+  /** Publishes one delta per channel with pending changes, and makes their states the published ones. */
+  flush(): void {
+    if (this.pending.size === 0) return;
+    const now = this.now();
+    for (const [channel, p] of this.pending) {
+      const frame = JSON.stringify({ type: 'delta', channel, from: p.from, to: p.to, ts: p.ts, ts_first: p.tsFirst, ops: p.ops });
+      this.published.set(channel, { version: p.to, state: this.source.state(channel) });
+      this.publish(channel, frame);
+      this.metrics.deltasPublished.inc({ channel });
+      const first = Date.parse(p.tsFirst);
+      if (Number.isFinite(first)) this.metrics.latency.observe(Math.max(0, now - first) / 1000);
+    }
+    this.pending.clear();
+  }
+
+  /** The published version of every channel: what heartbeats carry. */
+  versions(): Record<string, number> {
+    const versions: Record<string, number> = {};
+    for (const [channel, p] of this.published) versions[channel] = p.version;
+    return versions;
+  }
+
+  /** The published state and version of one channel, or `undefined` for an unknown channel. */
+  snapshot(channel: string): Published | undefined {
+    return this.published.get(channel);
+  }
+
+  /** The snapshot frame of a channel as of the last flush, serialised once per version and reused. */
+  snapshotFrame(channel: string): string {
+    const published = this.published.get(channel);
+    if (published === undefined) throw new Error(`unknown channel ${channel}`);
+    const cached = this.snapshots.get(channel);
+    if (cached !== undefined && cached.version === published.version) return cached.frame;
+    const frame = JSON.stringify({ type: 'snapshot', channel, version: published.version, state: published.state });
+    this.snapshots.set(channel, { version: published.version, frame });
+    this.metrics.snapshotSerializations.inc({ channel });
+    return frame;
+  }
+
+  /** Publishes a heartbeat to every socket: call right after `flush`. */
+  publishHeartbeat(): void {
+    this.publish(HEARTBEAT_TOPIC, this.heartbeatFrame());
+  }
+
+  /** A heartbeat frame with the published versions. */
+  heartbeatFrame(): string {
+    return JSON.stringify({ type: 'heartbeat', versions: this.versions() });
+  }
+}

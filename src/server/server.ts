@@ -1,0 +1,186 @@
+import * as E from 'fp-ts/Either';
+import type { Logger } from 'pino';
+import type { us_listen_socket } from 'uWebSockets.js';
+import type { EventBus } from '../bus';
+import { CLOSE_GOING_AWAY } from '../client/protocol';
+import type { ServerConfig } from '../config';
+import { AGENT_CHANNELS, decodeEvent, isAgentChannel, type RejectReason } from '../events';
+import { Projector } from '../pipeline/projector';
+import { PROJECTION_CHANNELS } from './channels';
+import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
+import { registerHttpRoutes } from './http';
+import { createMetrics, type Metrics } from './metrics';
+import { RejectionLog } from './rejections';
+import { createSockets } from './sockets';
+import { SYSTEM_CHANNEL, SystemProjection, type SystemState } from './systemProjection';
+import { assertNativeUws, uWS } from './uws';
+
+/** A running server. */
+export interface RunningServer {
+  /** The port it listens on (the real one when the config said 0). */
+  readonly port: number;
+  readonly metrics: Metrics;
+  readonly projector: Projector;
+  /** Stops accepting, closes clients with 1001 and closes the bus. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** What a server is made of. */
+export interface ServerDeps {
+  readonly config: ServerConfig;
+  readonly bus: EventBus;
+  /** The root logger: the server derives `child({ module })` loggers from it. */
+  readonly logger: Logger;
+}
+
+const REJECTION_LOG_PERIOD_MS = 60_000;
+
+/**
+ * Starts the uWS app: subscribes to the agent channels, runs every message through
+ * decode → projector → conflation, and serves `/ws` and the HTTP routes.
+ */
+export async function startServer(deps: ServerDeps): Promise<RunningServer> {
+  assertNativeUws();
+  const { config, bus } = deps;
+  const log = deps.logger.child({ module: 'server' });
+  const startedAt = Date.now();
+  const metrics = createMetrics();
+  const projector = new Projector();
+  const rejections = new RejectionLog(config.deadLetterSize, deps.logger.child({ module: 'rejections' }));
+  const counts = { eventsIn: 0, eventsAtLastTick: 0, lastTickAt: startedAt };
+  let connectionCount = (): number => 0;
+  const system = new SystemProjection(systemFigures());
+  const source: StateSource = {
+    state: (channel) => (channel === SYSTEM_CHANNEL ? system.state() : isAgentChannel(channel) ? projector.state(channel) : undefined),
+    version: (channel) => (channel === SYSTEM_CHANNEL ? system.version() : isAgentChannel(channel) ? projector.version(channel) : 0),
+  };
+  const app = uWS.App();
+  const fanout = new Fanout(PROJECTION_CHANNELS, source, (topic, frame) => {
+    const receivers = app.numSubscribers(topic);
+    if (receivers === 0) return;
+    app.publish(topic, frame, false);
+    const type = topic === HEARTBEAT_TOPIC ? 'heartbeat' : 'delta';
+    metrics.framesOut.inc({ type }, receivers);
+    metrics.bytesOut.inc(Buffer.byteLength(frame) * receivers);
+  }, metrics);
+  const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }) });
+  connectionCount = () => sockets.count;
+
+  function systemFigures(): SystemState {
+    const now = Date.now();
+    const seconds = Math.max(0.001, (now - counts.lastTickAt) / 1000);
+    const perSecond = Math.round(((counts.eventsIn - counts.eventsAtLastTick) / seconds) * 10) / 10;
+    counts.eventsAtLastTick = counts.eventsIn;
+    counts.lastTickAt = now;
+    const byReason: Record<string, number> = {};
+    let rejectedTotal = 0;
+    for (const [reason, n] of rejections.totals) {
+      byReason[reason] = n;
+      rejectedTotal += n;
+    }
+    const versions: Record<string, number> = {};
+    for (const channel of AGENT_CHANNELS) versions[channel] = projector.version(channel);
+    return {
+      started_at: new Date(startedAt).toISOString(),
+      connections: connectionCount(),
+      redis_connected: bus.connected,
+      events_in_total: counts.eventsIn,
+      events_per_s: perSecond,
+      rejected_total: rejectedTotal,
+      rejected_by_reason: byReason,
+      duplicate_events: projector.counters.duplicates,
+      lost_events: projector.counters.lost,
+      versions,
+    };
+  }
+
+  const eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, metrics.eventsIn.labels({ channel: c })]));
+  const rejectedByReason = new Map<RejectReason, { inc(): void }>();
+  const onMessage = (channel: string, payload: Buffer): void => {
+    counts.eventsIn += 1;
+    eventsInByChannel.get(channel)?.inc();
+    const decoded = decodeEvent(channel, payload, { maxBytes: config.maxEventBytes });
+    if (E.isLeft(decoded)) {
+      const reason = decoded.left.reason;
+      let counter = rejectedByReason.get(reason);
+      if (counter === undefined) {
+        counter = metrics.rejected.labels({ reason });
+        rejectedByReason.set(reason, counter);
+      }
+      counter.inc();
+      rejections.record(decoded.left, new Date());
+      return;
+    }
+    const event = decoded.right;
+    const receivedAt = event.meta.ts === null ? new Date().toISOString() : undefined;
+    const result = projector.apply(event, receivedAt);
+    if (result.outcome === 'duplicate') metrics.duplicates.inc();
+    if (result.lost > 0) metrics.lost.inc(result.lost);
+    const ts = event.meta.ts ?? (receivedAt as string);
+    for (const change of result.changes) fanout.push(change, ts);
+    if (config.flushMs === 0) fanout.flush();
+  };
+
+  // Flush tick: deltas; about once a second also the system projection and, right after its deltas, the heartbeat.
+  let lastHeartbeat = Date.now();
+  const tick = (heartbeatDue: boolean): void => {
+    if (heartbeatDue) {
+      const change = system.refresh(systemFigures());
+      if (change !== undefined) fanout.push(change, new Date().toISOString());
+    }
+    fanout.flush();
+    if (heartbeatDue) {
+      lastHeartbeat = Date.now();
+      sockets.markSkipped();
+      fanout.publishHeartbeat();
+    }
+  };
+  const timers: ReturnType<typeof setInterval>[] = [];
+  if (config.flushMs > 0) {
+    timers.push(setInterval(() => tick(Date.now() - lastHeartbeat >= config.heartbeatMs - config.flushMs / 2), config.flushMs));
+  } else {
+    timers.push(setInterval(() => tick(true), config.heartbeatMs));
+  }
+  timers.push(setInterval(() => rejections.flush(), REJECTION_LOG_PERIOD_MS));
+  for (const timer of timers) timer.unref?.();
+
+  app.ws('/ws', sockets.behavior);
+  registerHttpRoutes(app, {
+    fanout,
+    metrics,
+    rejections,
+    staticRoot: config.staticRoot,
+    startedAt,
+    log,
+    connections: () => sockets.count,
+    redisConnected: () => bus.connected,
+  });
+
+  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(config.host, config.port, (socket) => {
+      if (socket === false) reject(new Error(`Cannot listen on ${config.host}:${config.port} (address in use or not available)`));
+      else resolve(socket);
+    });
+  });
+  const port = uWS.us_socket_local_port(listenSocket as never);
+
+  const unsubscribeStatus = bus.onStatus((connected) => {
+    log.info({ connected }, connected ? 'event bus connected' : 'event bus disconnected; /health answers 503');
+  });
+  // Not awaited: with Redis down this waits for the first connection, while the server already answers (503).
+  bus.subscribe(AGENT_CHANNELS, onMessage).catch((error: unknown) => log.error({ err: error }, 'subscribing to the event bus failed'));
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      for (const timer of timers) clearInterval(timer);
+      uWS.us_listen_socket_close(listenSocket);
+      sockets.closeAll(CLOSE_GOING_AWAY, 'server shutting down');
+      unsubscribeStatus();
+      await bus.close();
+    })();
+    return stopping;
+  };
+
+  return { port, metrics, projector, stop };
+}

@@ -1,0 +1,58 @@
+import { diff } from '../pipeline/jsonPatch';
+import type { ChannelChange } from './fanout';
+
+/** The `system` projection's state: server figures, refreshed about once a second. */
+export interface SystemState {
+  /** When this server started (ISO-8601). */
+  readonly started_at: string;
+  /** Open WebSocket connections. */
+  readonly connections: number;
+  /** Whether Redis is connected and subscribed. */
+  readonly redis_connected: boolean;
+  /** Messages received from Redis since start. */
+  readonly events_in_total: number;
+  /** Messages received per second, over the last refresh period. */
+  readonly events_per_s: number;
+  /** Rejected messages since start. */
+  readonly rejected_total: number;
+  /** Rejected messages since start, by reason. */
+  readonly rejected_by_reason: Readonly<Record<string, number>>;
+  /** Events counted as duplicates (not applied). */
+  readonly duplicate_events: number;
+  /** Events missing according to `seq` gaps. */
+  readonly lost_events: number;
+  /** Every other channel's published version. */
+  readonly versions: Readonly<Record<string, number>>;
+}
+
+/** The channel name of the server's own projection. */
+export const SYSTEM_CHANNEL = 'system';
+
+/** Holds the system state and its version; `refresh` turns new figures into a change when they differ. */
+export class SystemProjection {
+  private current: SystemState;
+  private currentVersion = 0;
+
+  constructor(initial: SystemState) {
+    this.current = initial;
+  }
+
+  /** The current state. */
+  state(): SystemState {
+    return this.current;
+  }
+
+  /** The current version. */
+  version(): number {
+    return this.currentVersion;
+  }
+
+  /** Replaces the state; returns the change, or `undefined` when nothing differs. */
+  refresh(next: SystemState): ChannelChange | undefined {
+    const ops = diff(this.current, next);
+    if (ops.length === 0) return undefined;
+    this.current = next;
+    this.currentVersion += 1;
+    return { channel: SYSTEM_CHANNEL, version: this.currentVersion, ops };
+  }
+}

@@ -1,0 +1,126 @@
+import * as E from 'fp-ts/Either';
+import Redis from 'ioredis';
+import pino from 'pino';
+import WebSocket from 'ws';
+import { createRedisBus } from '../../src/bus';
+import { loadServerConfig, type ServerConfig } from '../../src/config';
+import { startServer, type RunningServer } from '../../src/server/server';
+import { uniquePrefix } from '../support/redis';
+import type { Outgoing } from './fixtures';
+
+/** A server on a free port with its own channel prefix, and a Redis client to publish with. */
+export interface Harness {
+  readonly server: RunningServer;
+  readonly config: ServerConfig;
+  readonly http: string;
+  readonly ws: string;
+  readonly publisher: Redis;
+  /** Publishes messages on the prefixed channels, in order. */
+  publish(messages: readonly Outgoing[]): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts a server for one test file; `options` are flags such as `{ '--flush-ms': '0' }`. */
+export async function startHarness(redisUrl: string, name: string, options: Record<string, string> = {}): Promise<Harness> {
+  const prefix = uniquePrefix(name);
+  const argv = ['--port', '0', '--redis', redisUrl, '--channel-prefix', prefix, ...Object.entries(options).flat()];
+  const loaded = loadServerConfig(argv, {});
+  if (E.isLeft(loaded)) throw new Error(loaded.left.message);
+  const config = loaded.right;
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
+  const bus = createRedisBus({ url: redisUrl, prefix, logger });
+  const server = await startServer({ config, bus, logger });
+  const publisher = new Redis(redisUrl);
+  await eventually(() => bus.connected);
+  return {
+    server,
+    config,
+    http: `http://127.0.0.1:${server.port}`,
+    ws: `ws://127.0.0.1:${server.port}/ws`,
+    publisher,
+    async publish(messages) {
+      const pipeline = publisher.pipeline();
+      for (const m of messages) pipeline.publish(prefix + m.channel, m.payload);
+      await pipeline.exec();
+    },
+    async stop() {
+      publisher.disconnect();
+      await server.stop();
+    },
+  };
+}
+
+/** Resolves when `predicate` holds, polling; fails after `timeoutMs` with `what`. */
+export async function eventually(predicate: () => boolean, timeoutMs = 5_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A raw `ws` socket that records every frame it receives as parsed JSON. */
+export interface RawClient {
+  readonly socket: WebSocket;
+  readonly frames: Record<string, unknown>[];
+  send(message: unknown): void;
+  /** Frames of one type received so far. */
+  of(type: string): Record<string, unknown>[];
+  closed: Promise<{ code: number; reason: string }>;
+}
+
+/** Opens a raw socket and waits until it is open. */
+export async function rawClient(url: string): Promise<RawClient> {
+  const socket = new WebSocket(url);
+  const frames: Record<string, unknown>[] = [];
+  socket.on('message', (data, isBinary) => {
+    if (!isBinary) frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
+  });
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  return {
+    socket,
+    frames,
+    closed,
+    send: (message) => socket.send(typeof message === 'string' ? message : JSON.stringify(message)),
+    of: (type) => frames.filter((f) => f.type === type),
+  };
+}
+
+/** GET a JSON route. */
+export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.json() };
+}
+
+/** The value of a counter or gauge in Prometheus text, summed over series matching `labels`. */
+export async function metricValue(http: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${http}/metrics`)).text();
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(name)) continue;
+    const [series, value] = line.split(' ');
+    if (series === undefined || value === undefined) continue;
+    if (series !== name && !series.startsWith(`${name}{`)) continue;
+    if (labels !== '' && !series.includes(labels)) continue;
+    sum += Number(value);
+  }
+  return sum;
+}
+
+/** Resolves once every event the server applied has been flushed: /health shows the projector's versions. */
+export async function flushed(h: Harness, timeoutMs = 5_000): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const versions = ((await getJson(`${h.http}/health`)).body as { versions: Record<string, number> }).versions;
+    const channels = Object.keys(versions).filter((c) => c !== 'system');
+    if (channels.every((c) => versions[c] === h.server.projector.version(c as never))) return versions;
+    if (Date.now() > deadline) throw new Error('server did not flush in time');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
