@@ -61,6 +61,8 @@ export interface LoadResult {
   readonly serverRssMb: { readonly idle: number; readonly connected: number; readonly end: number };
   readonly closedDuringRun: number;
   readonly gaps: number;
+  /** Our server's own counts: rejected messages and events its seq tracking found missing. */
+  readonly serverFaults: { readonly rejected: number; readonly seqLost: number } | undefined;
   readonly convergence: { readonly fullClients: number; readonly equal: number; readonly mismatches: readonly string[] } | undefined;
   readonly bound: string;
 }
@@ -169,6 +171,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       convergence = await Promise.all(workers.map((w) => w.next('converged', 60_000)));
     }
     const end = sampleProc(target.pid);
+    const serverFaults = await target.faults();
 
     const windowMs = Math.max(...reports.map((r) => r.elapsedMs));
     const frames = reports.reduce((s, r) => s + r.frames, 0);
@@ -221,6 +224,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       serverRssMb: { idle: mb(idle), connected: mb(afterConnect), end: mb(end) },
       closedDuringRun: reports.reduce((s, r) => s + r.closed, 0),
       gaps: reports.reduce((s, r) => s + r.gaps, 0),
+      serverFaults,
       convergence: convergence && {
         fullClients: convergence.reduce((s, c) => s + c.fullClients, 0),
         equal: convergence.reduce((s, c) => s + c.equal, 0),

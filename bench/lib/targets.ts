@@ -34,24 +34,26 @@ export interface RunningTarget {
   readonly port: number;
   /** Events the server took from Redis so far, or `undefined` when it does not say. */
   ingested(): Promise<number | undefined>;
+  /** Our server only: rejected events and events its seq tracking counted as lost. */
+  faults(): Promise<{ rejected: number; seqLost: number } | undefined>;
   stop(): Promise<void>;
 }
 
 const ROOT = join(__dirname, '..', '..');
 
-/**
- * Our server's count of events taken from Redis, from GET /metrics: the sum of every sample of
- * a counter whose name says events were received/ingested (accepted and rejected alike).
- */
-export function ingestedFromMetrics(text: string): number | undefined {
+/** The sum of every sample of one Prometheus counter (all label sets), or `undefined` when absent. */
+export function sumCounter(text: string, name: string): number | undefined {
   let total: number | undefined;
   for (const line of text.split('\n')) {
-    if (line.startsWith('#')) continue;
-    const m = /^(pm_arb_events_(?:received|ingested|in)_total)(\{[^}]*\})?\s+([0-9.eE+-]+)/.exec(line);
-    if (m) total = (total ?? 0) + Number(m[3]);
+    if (!line.startsWith(name)) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line);
+    if (m?.[1] === name) total = (total ?? 0) + Number(m[3]);
   }
   return total;
 }
+
+/** Our server's counters the bench checks: messages taken from Redis, rejected, and missing from seq gaps. */
+export const OUR_COUNTERS = { ingested: 'pmarb_events_in_total', rejected: 'pmarb_events_rejected_total', seqLost: 'pmarb_events_lost_total' } as const;
 
 /** Starts a target and resolves once it answers GET /health. */
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
@@ -98,10 +100,16 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     async ingested() {
       if (options.name === 'ours') {
         const text = await getText(`${base}/metrics`);
-        return text === undefined ? undefined : ingestedFromMetrics(text);
+        return text === undefined ? undefined : (sumCounter(text, OUR_COUNTERS.ingested) ?? 0);
       }
       const stats = (await getJson(`${base}/stats`)) as { ingested?: number } | undefined;
       return stats?.ingested;
+    },
+    async faults() {
+      if (options.name !== 'ours') return undefined;
+      const text = await getText(`${base}/metrics`);
+      if (text === undefined) return undefined;
+      return { rejected: sumCounter(text, OUR_COUNTERS.rejected) ?? 0, seqLost: sumCounter(text, OUR_COUNTERS.seqLost) ?? 0 };
     },
     async stop() {
       if (child.exitCode !== null) return;
