@@ -1,9 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
-import WebSocket from 'ws';
 import { applyPatch, type Operation } from 'fast-json-patch';
 import { createLatencyHistogram, encodeHistogram } from './lib/histogram';
 import type { ConnectedReport, ConvergeReport, CountsReport, WorkerCommand } from './lib/ipc';
 import { getJson, localAddressFor, sleep } from './lib/net';
+import { RawWs } from './lib/rawWs';
 
 /**
  * A client worker process: holds many WebSocket connections to one target server and
@@ -54,7 +54,7 @@ interface FullState {
 }
 
 interface Conn {
-  readonly ws: WebSocket;
+  readonly ws: RawWs;
   readonly full: FullState | undefined;
   ready: boolean;
 }
@@ -111,13 +111,7 @@ function open(i: number, isFull: boolean, startAt: number): Promise<number> {
   return new Promise((resolve) => {
     const path =
       protocol === 'socketio' ? '/socket.io/?EIO=4&transport=websocket' : `/ws?channels=${channels.join(',')}`;
-    const ws = new WebSocket(`ws://${base}${path}`, {
-      perMessageDeflate: false,
-      localAddress: localAddressFor(workerIndex * 100_003 + i),
-      handshakeTimeout: 60_000,
-    });
     const full: FullState | undefined = isFull ? { states: new Map(), versions: new Map(), awaiting: new Set(channels) } : undefined;
-    const conn: Conn = { ws, full, ready: false };
     let snapshots = 0;
     let seen = 0;
     const markReady = (): void => {
@@ -125,10 +119,7 @@ function open(i: number, isFull: boolean, startAt: number): Promise<number> {
       conn.ready = true;
       resolve(Date.now() - startAt);
     };
-    ws.on('open', () => {
-      if (protocol === 'uws') markReady();
-    });
-    ws.on('message', (data: Buffer) => {
+    const onMessage = (data: Buffer): void => {
       frames += 1;
       bytes += data.length;
       if (protocol === 'socketio') {
@@ -160,14 +151,18 @@ function open(i: number, isFull: boolean, startAt: number): Promise<number> {
         deltas += 1;
         latency.recordValue(us);
       }
+    };
+    const ws = new RawWs('127.0.0.1', port, path, localAddressFor(workerIndex * 100_003 + i), {
+      open: () => {
+        if (protocol === 'uws') markReady();
+      },
+      message: onMessage,
+      close: () => {
+        if (!conn.ready) resolve(-1);
+        else closedDuringRun += 1;
+      },
     });
-    ws.on('error', () => {
-      if (!conn.ready) resolve(-1);
-    });
-    ws.on('close', () => {
-      if (!conn.ready) resolve(-1);
-      else closedDuringRun += 1;
-    });
+    const conn: Conn = { ws, full, ready: false };
     conns.push(conn);
   });
 }

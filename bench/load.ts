@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     });
     results.push(result);
     console.log(table(LOAD_HEADER, [loadRow(result)]));
+    if (args.has('verbose')) console.log(result.timeline, result.serverFaults);
     if (result.convergence && result.convergence.mismatches.length > 0) console.log('mismatches:', result.convergence.mismatches);
   }
   console.log('\n' + table(LOAD_HEADER, results.map(loadRow)));

@@ -65,6 +65,8 @@ export interface LoadResult {
   readonly serverFaults: { readonly rejected: number; readonly seqLost: number } | undefined;
   readonly convergence: { readonly fullClients: number; readonly equal: number; readonly mismatches: readonly string[] } | undefined;
   readonly bound: string;
+  /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far. */
+  readonly timeline: readonly { readonly t: number; readonly cpu: number; readonly rssMb: number; readonly ingested: number | undefined }[];
 }
 
 /** The redis-server pid, when Redis runs on this machine (for CPU sampling). */
@@ -148,6 +150,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const warmupMs = Math.min(2_000, durationMs * 0.15);
     const ingested0 = (await target.ingested()) ?? 0;
     publisher.send({ type: 'publish', rate: options.rate, durationMs });
+    const timeline: { t: number; cpu: number; rssMb: number; ingested: number | undefined }[] = [];
+    let last = sampleProc(target.pid);
+    const t0 = performance.now();
+    const ticker = setInterval(() => {
+      const now = sampleProc(target.pid);
+      void target.ingested().then((n) => {
+        timeline.push({ t: Math.round(performance.now() - t0) / 1000, cpu: share(last, now), rssMb: mb(now), ingested: n === undefined ? undefined : n - ingested0 });
+        last = now;
+      });
+    }, 1_000);
     await sleep(warmupMs);
     for (const w of workers) w.send({ type: 'measure' });
     const ingestedStart = await target.ingested();
@@ -155,6 +167,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const machineBefore = { busyMs: sampleMachineBusyMs(), at: performance.now() };
     const before = { server: sampleProc(pids.server), publisher: sampleProc(pids.publisher), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
     const published = await publisher.next('published', durationMs * 2 + 60_000);
+    clearInterval(ticker);
     for (const w of workers) w.send({ type: 'mark' });
     // Drain: wait until the server took every published event (or gives up), plus a flush.
     await waitFor(async () => ((await target.ingested()) ?? 0) - ingested0 >= published.count, 5_000);
@@ -231,6 +244,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         mismatches: convergence.flatMap((c) => c.mismatches).slice(0, 5),
       },
       bound: boundOf(cpu, procs, lost),
+      timeline,
     };
   } finally {
     await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);
