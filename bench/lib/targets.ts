@@ -57,7 +57,9 @@ export const OUR_COUNTERS = { ingested: 'pmarb_events_in_total', rejected: 'pmar
 
 /** Starts a target and resolves once it answers GET /health. */
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
-  const common = ['--import', 'tsx', ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  // BENCH_NODE_FLAGS (e.g. `--trace-gc`) passes extra Node flags to the server under test, for investigations.
+  const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f.length > 0);
+  const common = ['--import', 'tsx', ...extra, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
   const args =
     options.name === 'ours'
       ? [
