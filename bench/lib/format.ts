@@ -39,6 +39,7 @@ export const LOAD_HEADER = [
   'server CPU ms / 1k frames',
   'server CPU ms / 1k events',
   'converged',
+  'background cores before',
   'bounded by',
 ] as const;
 
@@ -65,6 +66,7 @@ export function loadRow(r: LoadResult): string[] {
     fmt(r.serverCpuMsPer1kFrames),
     fmt(r.serverCpuMsPer1kEvents),
     r.convergence ? `${r.convergence.equal}/${r.convergence.fullClients}` : 'n/a',
+    fmt(r.backgroundCores),
     r.bound,
   ];
 }

@@ -46,3 +46,22 @@ export function sampleMachineBusyMs(): number {
     return 0;
   }
 }
+
+/** Machine-wide CPU in use over `ms` (cores). */
+export async function machineLoad(ms: number): Promise<number> {
+  const b0 = sampleMachineBusyMs();
+  const t0 = performance.now();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  return (sampleMachineBusyMs() - b0) / (performance.now() - t0);
+}
+
+/**
+ * Waits (at most `maxWaitMs`) until the machine is nearly idle before a measurement, since other
+ * programs on these two cores skew every figure; returns the load it finally saw (cores).
+ */
+export async function awaitQuietMachine(maxWaitMs: number, threshold = 0.35): Promise<number> {
+  const until = Date.now() + maxWaitMs;
+  let load = await machineLoad(1_000);
+  while (load > threshold && Date.now() < until) load = await machineLoad(1_000);
+  return load;
+}

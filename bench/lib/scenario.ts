@@ -4,7 +4,7 @@ import { BenchChild } from './child';
 import { mergeHistograms, summarise, type LatencySummary } from './histogram';
 import type { ConnectedReport, CountsReport, ConvergeReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
-import { coreShare, sampleMachineBusyMs, sampleProc, type ProcSample } from './procStats';
+import { awaitQuietMachine, coreShare, sampleMachineBusyMs, sampleProc, type ProcSample } from './procStats';
 import { startTarget, type RunningTarget, type TargetName } from './targets';
 import { workloadOf, type WorkloadName } from './workloads';
 
@@ -65,6 +65,8 @@ export interface LoadResult {
   readonly serverFaults: { readonly rejected: number; readonly seqLost: number } | undefined;
   readonly convergence: { readonly fullClients: number; readonly equal: number; readonly mismatches: readonly string[] } | undefined;
   readonly bound: string;
+  /** Machine CPU in use (cores) just before the run started, after waiting up to QUIET_WAIT_MS for quiet. */
+  readonly backgroundCores: number;
   /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far. */
   readonly timeline: readonly { readonly t: number; readonly cpu: number; readonly rssMb: number; readonly ingested: number | undefined }[];
 }
@@ -109,6 +111,9 @@ export function split(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
 
+/** How long a run waits for other programs on the machine to quiet down (BENCH_QUIET_WAIT_MS). */
+export const QUIET_WAIT_MS = Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000);
+
 /** Runs one load scenario end to end and tears everything down. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const workload = workloadOf(options.workload);
@@ -116,6 +121,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const procs = options.clientProcs ?? clientProcsFor(options.clients);
   const prefix = `bench-${options.runId}-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
   const label = `${options.target}-${options.workload}-c${options.clients}-r${options.rate}`;
+  const backgroundCores = await awaitQuietMachine(QUIET_WAIT_MS);
   const port = await freePort();
   const target: RunningTarget = await startTarget({
     name: options.target,
@@ -245,6 +251,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       },
       bound: boundOf(cpu, procs, lost),
       timeline,
+      backgroundCores,
     };
   } finally {
     await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);

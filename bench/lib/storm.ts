@@ -3,8 +3,8 @@ import { BenchChild } from './child';
 import { mergeHistograms, summarise, type LatencySummary } from './histogram';
 import type { ConnectedReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
-import { coreShare, sampleProc } from './procStats';
-import { split } from './scenario';
+import { awaitQuietMachine, coreShare, sampleProc } from './procStats';
+import { QUIET_WAIT_MS, split } from './scenario';
 import { startTarget, type TargetName } from './targets';
 import { workloadOf } from './workloads';
 
@@ -40,6 +40,8 @@ export interface StormResult {
   /** Server CPU while holding the idle clients (heartbeats, pings), in cores. */
   readonly idleCpu: number;
   readonly clientProcs: number;
+  /** Machine CPU in use (cores) just before the run. */
+  readonly backgroundCores: number;
 }
 
 const MB = 1048576;
@@ -56,6 +58,7 @@ async function storm(workers: readonly BenchChild[], count: number): Promise<{ r
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const workload = workloadOf('mixed');
   const prefix = `bench-${options.runId}-storm-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
+  const backgroundCores = await awaitQuietMachine(QUIET_WAIT_MS);
   const port = await freePort();
   const target = await startTarget({
     name: options.target,
@@ -105,6 +108,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       rssPerClientKb: held > 0 ? Math.round(((rssIdle - rssBefore) / held / 1024) * 100) / 100 : 0,
       idleCpu: idleFrom && idleTo ? coreShare(idleFrom, idleTo) : 0,
       clientProcs: procs,
+      backgroundCores,
     };
   } finally {
     await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);

@@ -64,7 +64,8 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     options.name === 'ours'
       ? [
           ...common,
-          join(ROOT, 'src', 'cli.ts'),
+          // BENCH_SERVER_ENTRY runs another build of our server (e.g. a patched copy) for comparisons.
+          process.env.BENCH_SERVER_ENTRY ?? join(ROOT, 'src', 'cli.ts'),
           'server',
           '--host',
           '127.0.0.1',
