@@ -46,7 +46,6 @@ export function applyPatch(document: unknown, ops: readonly PatchOperation[]): u
   let root = document;
   for (const op of ops) {
     const tokens = parsePointer(op.path);
-    if (tokens.some((t) => t === '__proto__')) throw new PatchError(`Forbidden key in path ${op.path}`);
     if (tokens.length === 0) {
       if (op.op === 'remove') throw new PatchError('Cannot remove the document root');
       root = op.value;
@@ -60,7 +59,7 @@ export function applyPatch(document: unknown, ops: readonly PatchOperation[]): u
       if (!isContainer(child)) throw new PatchError(`Path ${op.path} goes through a missing or non-container member`);
       const copy = own(child);
       if (Array.isArray(parent)) parent[Number(token)] = copy;
-      else parent[token] = copy;
+      else setOwn(parent, token, copy);
       parent = copy;
     }
     writeLast(parent, tokens[tokens.length - 1] as string, op);
@@ -77,8 +76,13 @@ function writeLast(parent: Container, token: string, op: PatchOperation): void {
     return;
   }
   const present = Object.hasOwn(parent, token);
-  if (op.op === 'add') parent[token] = op.value;
+  if (op.op === 'add') setOwn(parent, token, op.value);
   else if (!present) throw new PatchError(`No member "${token}" to ${op.op}`);
   else if (op.op === 'remove') Reflect.deleteProperty(parent, token);
-  else parent[token] = op.value;
+  else setOwn(parent, token, op.value);
+}
+
+/** Writes an own data property, so a member named `__proto__` stays data and never touches the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
 }

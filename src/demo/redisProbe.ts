@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { Socket } from 'node:net';
+import { createServer, Socket } from 'node:net';
 
 /** Whether something answers Redis's PING at host:port within `timeoutMs`. */
 export function pingRedis(host: string, port: number, timeoutMs = 500): Promise<boolean> {
@@ -56,4 +56,17 @@ export async function startRedisServer(port: number, timeoutMs = 5_000): Promise
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url: `redis://127.0.0.1:${port}`, port, stop };
+}
+
+/** A free TCP port on 127.0.0.1 (free when asked; another process may take it after). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }

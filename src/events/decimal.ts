@@ -5,7 +5,7 @@ import Big from 'big.js';
 const DECIMAL_RE = /^[+-]?(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 /** At most this many significant digits. */
 export const MAX_SIGNIFICANT_DIGITS = 40;
-/** The written exponent stays within ±this. */
+/** The written exponent stays within ±this; the value's own magnitude within ±(this + MAX_SIGNIFICANT_DIGITS). */
 export const MAX_EXPONENT = 30;
 
 interface DecimalBrand {
@@ -21,8 +21,14 @@ export function isDecimalString(s: string): boolean {
   if (m === null) return false;
   const exponent = m[3] === undefined ? 0 : Number(m[3]);
   if (Math.abs(exponent) > MAX_EXPONENT) return false;
-  const digits = ((m[1] ?? '') + (m[2] ?? '')).replace(/^0+/, '');
-  return Math.max(digits.length, 1) <= MAX_SIGNIFICANT_DIGITS;
+  const whole = (m[1] ?? '').replace(/^0+/, '');
+  const fraction = m[2] ?? '';
+  const digits = (whole + fraction).replace(/^0+/, '');
+  if (Math.max(digits.length, 1) > MAX_SIGNIFICANT_DIGITS) return false;
+  if (digits.length === 0) return true; // zero, whatever its notation
+  // The magnitude is bounded too, so leading zeros cannot smuggle in `0.000…1` with 50,000 zeros.
+  const adjusted = whole.length > 0 ? exponent + whole.length - 1 : exponent - (fraction.length - fraction.replace(/^0+/, '').length) - 1;
+  return Math.abs(adjusted) <= MAX_EXPONENT + MAX_SIGNIFICANT_DIGITS;
 }
 
 /** Codec for a bounded decimal string; JSON numbers are rejected on purpose. */
@@ -39,6 +45,11 @@ interface FractionBrand {
 /** A decimal string within 0..1 (prices, `*_pct`). */
 export type Fraction = t.Branded<Decimal, FractionBrand>;
 
+/** A decimal string as a Big; use this, not `new Big(d)`: big.js rejects the leading `+` the wire allows. */
+export function toBig(d: string): Big {
+  return new Big(d.startsWith('+') ? d.slice(1) : d);
+}
+
 const ZERO = new Big(0);
 const ONE = new Big(1);
 
@@ -46,7 +57,7 @@ const ONE = new Big(1);
 export const Fraction = t.brand(
   Decimal,
   (d): d is Fraction => {
-    const b = new Big(d);
+    const b = toBig(d);
     return b.gte(ZERO) && b.lte(ONE);
   },
   'Fraction',
@@ -54,5 +65,5 @@ export const Fraction = t.brand(
 
 /** A decimal string as a plain-notation string (no exponent), exactly. */
 export function toPlain(d: string): string {
-  return new Big(d).toFixed();
+  return toBig(d).toFixed();
 }

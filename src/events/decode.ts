@@ -68,7 +68,7 @@ export function decodeEvent(channel: string, raw: Buffer | string, options: Deco
   }
   if (UNSAFE_KEYS_RE.test(text)) {
     const path = findUnsafeKey(json, '');
-    if (path !== undefined) return reject('unsafe_key', `Forbidden key at ${path}`);
+    if (path !== undefined) return reject('unsafe_key', `Forbidden key at ${path.length > 120 ? `…${path.slice(-120)}` : path}`);
   }
 
   let head: { type: string; data: unknown; meta: EventMeta };
@@ -101,14 +101,23 @@ function sampleOf(raw: Buffer | string): string {
   return head.length > SAMPLE_CHARS ? head.slice(0, SAMPLE_CHARS) : head;
 }
 
-/** The path of the first own key named `__proto__`, `constructor` or `prototype`, if any. */
-function findUnsafeKey(value: unknown, path: string): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const key of Object.keys(value)) {
-    const here = path === '' ? key : `${path}.${key}`;
-    if (key === '__proto__' || key === 'constructor' || key === 'prototype') return here;
-    const found = findUnsafeKey((value as Record<string, unknown>)[key], here);
-    if (found !== undefined) return found;
+/**
+ * The path of the first own key named `__proto__`, `constructor` or `prototype`, if any.
+ * Walks with an explicit stack: a 64 KiB message can nest ~32k levels, beyond the call stack.
+ */
+function findUnsafeKey(root: unknown, rootPath: string): string | undefined {
+  const stack: { value: unknown; path: string }[] = [{ value: root, path: rootPath }];
+  for (let top = stack.pop(); top !== undefined; top = stack.pop()) {
+    const { value, path } = top;
+    if (typeof value !== 'object' || value === null) continue;
+    const keys = Object.keys(value);
+    // Pushed in reverse so keys are visited in document order.
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i] as string;
+      const here = path === '' ? key : `${path}.${key}`;
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') return here;
+      stack.push({ value: (value as Record<string, unknown>)[key], path: here });
+    }
   }
   return undefined;
 }

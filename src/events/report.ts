@@ -13,13 +13,27 @@ const READABLE: Readonly<Record<string, string>> = {
 
 const MAX_VALUE_CHARS = 60;
 
+/** What a codec expects, in words: enumerations list their values, objects do not dump their codec. */
+function expectedOf(type: t.Decoder<unknown, unknown>): string {
+  const readable = READABLE[type.name];
+  if (readable !== undefined) return readable;
+  const tagged = type as { _tag?: string; keys?: Record<string, unknown> };
+  if (tagged._tag === 'KeyofType' && tagged.keys !== undefined) {
+    return `one of ${Object.keys(tagged.keys).map((k) => JSON.stringify(k)).join(', ')}`;
+  }
+  if (tagged._tag === 'InterfaceType' || tagged._tag === 'PartialType' || tagged._tag === 'IntersectionType') return 'an object';
+  if (tagged._tag === 'ArrayType') return 'an array';
+  return type.name;
+}
+
+/** The value as short JSON; never throws (JSON.stringify and String both overflow the stack on deep nesting). */
 function show(value: unknown): string {
   if (value === undefined) return 'undefined';
   let s: string;
   try {
     s = JSON.stringify(value) ?? String(value);
   } catch {
-    s = String(value);
+    s = Array.isArray(value) ? '[…]' : typeof value === 'object' ? '{…}' : typeof value;
   }
   return s.length > MAX_VALUE_CHARS ? `${s.slice(0, MAX_VALUE_CHARS)}…` : s;
 }
@@ -35,8 +49,7 @@ export function describeError(error: t.ValidationError, root: string): string {
   const path = [root, ...keys].filter((k) => k !== '').join('.') || '(root)';
   if (error.message !== undefined) return `${error.message} at ${path}`;
   const last = error.context[error.context.length - 1];
-  const name = last?.type.name ?? 'value';
-  const expected = READABLE[name] ?? name;
+  const expected = last === undefined ? 'value' : expectedOf(last.type);
   return `Expecting ${expected} at ${path} but instead got: ${show(error.value)}`;
 }
 

@@ -38,15 +38,30 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
   }
 }
 
+/** The own value at `key`, or `undefined`: JSON values are never functions, so inherited members read as absent. */
+function member(o: Record<string, unknown>, key: string): unknown {
+  const v = o[key];
+  return typeof v === 'function' ? undefined : v;
+}
+
 function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string, ops: Operation[]): void {
-  for (const key of Object.keys(before)) {
-    if (!Object.prototype.hasOwnProperty.call(after, key)) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
-  }
-  for (const key of Object.keys(after)) {
+  // for-in allocates no key arrays; these are plain JSON objects, whose prototypes add no enumerable keys.
+  let beforeCount = 0;
+  for (const _ in before) beforeCount++;
+  let shared = 0;
+  for (const key in after) {
     const value = after[key];
-    const here = `${path}/${escapePointer(key)}`;
-    if (Object.prototype.hasOwnProperty.call(before, key)) diffInto(before[key], value, here, ops);
-    else ops.push({ op: 'add', path: here, value });
+    const held = member(before, key);
+    if (held === undefined) {
+      ops.push({ op: 'add', path: `${path}/${escapePointer(key)}`, value });
+    } else {
+      shared++;
+      if (held !== value) diffInto(held, value, `${path}/${escapePointer(key)}`, ops);
+    }
+  }
+  if (shared === beforeCount) return;
+  for (const key in before) {
+    if (member(after, key) === undefined) ops.push({ op: 'remove', path: `${path}/${escapePointer(key)}` });
   }
 }
 

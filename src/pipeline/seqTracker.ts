@@ -1,6 +1,6 @@
 import type { EventMeta } from '../events';
 
-/** At most this many (agent, run) pairs are remembered; the first seen is forgotten first. */
+/** At most this many (agent, run) pairs are remembered; the oldest agent's first run is forgotten first. */
 export const MAX_RUNS = 4096;
 
 /** What the sequence number says about one event. */
@@ -19,19 +19,41 @@ const DUPLICATE: SeqVerdict = { duplicate: true, lost: 0 };
  * The first event of a run counts no loss: the server may simply have started late.
  */
 export class SeqTracker {
-  private readonly last = new Map<string, number>();
+  /** Last seq per run, per agent (nested, so the hot path builds no key strings). */
+  private readonly last = new Map<string, Map<string, number>>();
+  private runs = 0;
 
   /** Judges `meta` and remembers its seq when it is fresh. */
   observe(meta: EventMeta): SeqVerdict {
-    if (meta.seq === null || meta.run === null) return FRESH;
-    const key = `${meta.agent}\n${meta.run}`;
-    const last = this.last.get(key);
-    if (last !== undefined && meta.seq <= last) return DUPLICATE;
-    if (last === undefined && this.last.size >= MAX_RUNS) {
-      const oldest = this.last.keys().next();
-      if (oldest.done !== true) this.last.delete(oldest.value);
+    const { seq, run, agent } = meta;
+    if (seq === null || run === null) return FRESH;
+    let byRun = this.last.get(agent);
+    const last = byRun?.get(run);
+    if (last !== undefined) {
+      if (seq <= last) return DUPLICATE;
+      byRun?.set(run, seq);
+      return seq === last + 1 ? FRESH : { duplicate: false, lost: seq - last - 1 };
     }
-    this.last.set(key, meta.seq);
-    return last === undefined || meta.seq === last + 1 ? FRESH : { duplicate: false, lost: meta.seq - last - 1 };
+    if (this.runs >= MAX_RUNS) this.forgetOldest();
+    if (byRun === undefined) {
+      byRun = new Map();
+      this.last.set(agent, byRun);
+    }
+    byRun.set(run, seq);
+    this.runs++;
+    return FRESH;
+  }
+
+  /** Drops the first run of the first agent remembered: roughly the oldest. */
+  private forgetOldest(): void {
+    for (const [agent, byRun] of this.last) {
+      for (const run of byRun.keys()) {
+        byRun.delete(run);
+        this.runs--;
+        break;
+      }
+      if (byRun.size === 0) this.last.delete(agent);
+      return;
+    }
   }
 }

@@ -116,6 +116,7 @@ function onSnapshot(state: AgentUpdatesState, event: EventsOf<'allocator.snapsho
   const strategies: Record<string, AllocatorStrategy> = {};
   let count = 0;
   for (const [name, figures] of Object.entries(event.data.strategies)) {
+    if (figures === undefined) continue;
     if (count++ >= MAX_STRATEGIES) break;
     const next = fromFigures(figures);
     const previous = own(held, name);

@@ -6,7 +6,7 @@ import type { EventsOf, Projection } from './projection';
 
 /** At most this many markets are held; the smallest exposure makes room. */
 export const MAX_MARKETS = 256;
-/** At most this many rules are counted by name; the rest count under `_other`. */
+/** At most this many rule keys, `_other` included: rules beyond the first ones count under `_other`. */
 export const MAX_RULES = 32;
 
 /** Counts of the guardian's decisions. */
@@ -80,7 +80,7 @@ export const riskState: Projection<RiskState, Handled> = {
 function countDecision(d: RiskDecisions, approved: boolean, rule: string | null): RiskDecisions {
   if (approved) return { ...d, approved: d.approved + 1 };
   let key = safeKey(rule ?? 'unknown');
-  if (own(d.rejections_by_rule, key) === undefined && size(d.rejections_by_rule) >= MAX_RULES) key = '_other';
+  if (own(d.rejections_by_rule, key) === undefined && size(d.rejections_by_rule) >= MAX_RULES - 1) key = '_other';
   const rejections_by_rule = setKey(d.rejections_by_rule, key, (own(d.rejections_by_rule, key) ?? 0) + 1);
   return { ...d, rejected: d.rejected + 1, rejections_by_rule };
 }
@@ -104,12 +104,12 @@ function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): Ris
   return withDrawdown(next);
 }
 
-function nonZero(map: Readonly<Record<string, string>>, limit: number): Readonly<Record<string, Money>> {
+function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number): Readonly<Record<string, Money>> {
   const out: Record<string, Money> = {};
   let count = 0;
   for (const [key, amount] of Object.entries(map)) {
     if (count >= limit) break;
-    if (isZero(amount)) continue;
+    if (amount === undefined || isZero(amount)) continue;
     out[key] = plain(amount);
     count++;
   }

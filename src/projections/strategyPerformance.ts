@@ -2,7 +2,7 @@ import { absurd } from 'fp-ts/function';
 import type { OpportunityType } from '../events';
 import { MAX_STRATEGIES } from './agentUpdates';
 import { own, safeKey, setKey, size } from './keys';
-import { add, max, min, plain, ratio, type Money } from './money';
+import { add, countRatio, max, min, plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
 /** One strategy's results and its traffic through the risk guardian. */
@@ -119,7 +119,7 @@ function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEnt
     trades: s.trades + 1,
     wins,
     losses,
-    win_rate: ratio(String(wins), String(wins + losses)),
+    win_rate: countRatio(wins, wins + losses),
     largest_win: won ? max(s.largest_win ?? plain(pnl), plain(pnl)) : s.largest_win,
     largest_loss: won ? s.largest_loss : min(s.largest_loss ?? plain(pnl), plain(pnl)),
   };
@@ -129,6 +129,7 @@ function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEnt
 function onSnapshot(state: StrategyPerformanceState, event: EventsOf<'allocator.snapshot'>): StrategyPerformanceState {
   let next = state;
   for (const [name, f] of Object.entries(event.data.strategies)) {
+    if (f === undefined) continue;
     next = update(next, name, (s) => {
       const entry: StrategyEntry = {
         ...s,
@@ -136,7 +137,7 @@ function onSnapshot(state: StrategyPerformanceState, event: EventsOf<'allocator.
         trades: f.trades,
         wins: f.wins,
         losses: f.losses,
-        win_rate: f.wins + f.losses === 0 ? null : ratio(String(f.wins), String(f.wins + f.losses)),
+        win_rate: countRatio(f.wins, f.wins + f.losses),
         largest_win: f.largest_win === undefined ? s.largest_win : plain(f.largest_win),
         largest_loss: f.largest_loss === undefined ? s.largest_loss : plain(f.largest_loss),
         allocation_pct: plain(f.allocation_pct),

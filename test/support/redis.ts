@@ -1,5 +1,4 @@
-import { createServer } from 'node:net';
-import { hasRedisServer, pingRedis, startRedisServer, type RedisProcess } from '../../src/demo/redisProbe';
+import { freePort, hasRedisServer, pingRedis, startRedisServer, type RedisProcess } from '../../src/demo/redisProbe';
 
 /** A Redis the tests may use. */
 export interface TestRedis {
@@ -16,18 +15,7 @@ export interface PrivateRedis extends TestRedis {
 
 const REQUIRED = process.env.REQUIRE_REDIS === '1';
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /** A private Redis, started on a free port: it can be stopped and started again on that port. */
 export async function startPrivateRedis(): Promise<PrivateRedis> {

@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import Big from 'big.js';
+import { Decimal, Fraction, MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS, isDecimalString, toBig, toPlain } from '../../src/events/decimal';
+import { arbAmount, arbDecimal, arbFraction, arbPnl } from './arbitraries';
+
+const FORTY_DIGITS = '1234567890123456789012345678901234567890';
+
+describe('decimal strings (PROTOCOL.md)', () => {
+  it.each([
+    '0',
+    '25.00',
+    '-3.5',
+    '+7',
+    '0.62',
+    '1E+2',
+    '0E-8',
+    '1e30',
+    '1E-30',
+    '-2.5e+3',
+    '007',
+    FORTY_DIGITS,
+    `-${FORTY_DIGITS.slice(0, 20)}.${FORTY_DIGITS.slice(20)}`,
+    `0.000${FORTY_DIGITS}`,
+    `000${FORTY_DIGITS}`,
+    `${'9'.repeat(40)}E+30`,
+  ])('accepts %s', (s) => {
+    expect(isDecimalString(s)).toBe(true);
+    expect(Decimal.is(s)).toBe(true);
+  });
+
+  it.each([
+    '',
+    'abc',
+    'NaN',
+    'Infinity',
+    '-Infinity',
+    '1E+100000000',
+    `1E+${MAX_EXPONENT + 1}`,
+    `1E-${MAX_EXPONENT + 1}`,
+    `${FORTY_DIGITS}1`,
+    `${FORTY_DIGITS.slice(0, 20)}.${FORTY_DIGITS.slice(20)}1`,
+    `${FORTY_DIGITS}0`,
+    '.5',
+    '5.',
+    '1,5',
+    ' 1',
+    '1 ',
+    '0x10',
+    '1_000',
+    '1e',
+    '1E+',
+    '--1',
+    '+-1',
+    '١٢',
+    '１',
+  ])('rejects %j', (s) => {
+    expect(isDecimalString(s)).toBe(false);
+    expect(Decimal.is(s)).toBe(false);
+  });
+
+  it('counts 40 significant digits as the limit, leading zeros excluded', () => {
+    expect(MAX_SIGNIFICANT_DIGITS).toBe(40);
+    expect(isDecimalString('9'.repeat(40))).toBe(true);
+    expect(isDecimalString('9'.repeat(41))).toBe(false);
+    expect(isDecimalString(`0.0000${'9'.repeat(40)}`)).toBe(true);
+  });
+
+  it('bounds the magnitude, so leading zeros cannot stand in for an exponent', () => {
+    expect(isDecimalString(`0.${'0'.repeat(50_000)}1`)).toBe(false);
+    expect(isDecimalString(`0.${'0'.repeat(69)}1`)).toBe(true); // 1E-70
+    expect(isDecimalString(`0.${'0'.repeat(70)}1`)).toBe(false); // 1E-71
+    expect(isDecimalString(`${'0'.repeat(1_000)}7`)).toBe(true);
+    expect(isDecimalString(`0.${'0'.repeat(10_000)}`)).toBe(true);
+  });
+
+  it('rejects JSON numbers and other non-strings', () => {
+    for (const u of [3, 0, 1.5, null, undefined, true, {}, [], ['1']]) expect(Decimal.is(u)).toBe(false);
+  });
+});
+
+describe('fractions', () => {
+  it.each(['0', '1', '1.0', '0E-8', '1E+0', '0.62', '6.2E-1', '+0.5', '-0', '100E-2'])('accepts %s', (s) => {
+    expect(Fraction.is(s)).toBe(true);
+  });
+
+  it.each(['1.0000001', '-0.1', '-1E-8', '1E+1', '2', '+1.01', 'abc', ''])('rejects %j without throwing', (s) => {
+    expect(() => Fraction.is(s)).not.toThrow();
+    expect(Fraction.is(s)).toBe(false);
+  });
+});
+
+describe('toBig and toPlain', () => {
+  it.each([
+    ['1E+2', '100'],
+    ['0E-8', '0'],
+    ['+7', '7'],
+    ['25.00', '25'],
+    ['-2.5e-3', '-0.0025'],
+    ['+1.50E+1', '15'],
+  ])('%s is %s in plain notation', (input, plain) => {
+    expect(toPlain(input)).toBe(plain);
+  });
+
+  it('every generated decimal parses, and its plain form has no exponent and the same value', () => {
+    fc.assert(
+      fc.property(fc.oneof(arbDecimal(), arbFraction(), arbAmount(), arbPnl()), (d) => {
+        expect(isDecimalString(d)).toBe(true);
+        const plain = toPlain(d);
+        expect(plain).toMatch(/^-?\d+(\.\d+)?$/);
+        expect(toBig(plain).eq(toBig(d))).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('generated fractions are within 0..1 and generated amounts within their bounds', () => {
+    fc.assert(
+      fc.property(arbFraction(), arbAmount(1_000), arbPnl(500), (f, amount, pnl) => {
+        expect(Fraction.is(f)).toBe(true);
+        expect(toBig(amount).gte(0) && toBig(amount).lte(1_000)).toBe(true);
+        expect(toBig(pnl).abs().lte(500)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('generators cover the notations projections must handle', () => {
+    const samples = fc.sample(arbDecimal(), 2_000);
+    expect(samples.some((s) => /E[+-]/.test(s))).toBe(true);
+    expect(samples.some((s) => /e[+-]/.test(s))).toBe(true);
+    expect(samples.some((s) => s.startsWith('+'))).toBe(true);
+    expect(samples.some((s) => s.startsWith('-'))).toBe(true);
+    expect(samples.some((s) => /\.\d*0$/.test(s))).toBe(true);
+    expect(samples).toContain('0E-8');
+  });
+
+  it('toBig accepts the leading + that big.js itself rejects', () => {
+    expect(() => new Big('+1')).toThrow();
+    expect(toBig('+1').eq(1)).toBe(true);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { EventMeta } from '../../src/events';
+import { MAX_RUNS, SeqTracker } from '../../src/pipeline';
+
+const meta = (seq: number, agent = 'paper-executor', run = 'r1'): EventMeta => ({
+  agent,
+  run,
+  seq,
+  id: `${agent}:${run}:${seq}`,
+  ts: '2026-11-26T02:47:30.123Z',
+});
+const legacyMeta: EventMeta = { agent: 'paper-executor', run: null, seq: null, id: null, ts: null };
+
+describe('SeqTracker', () => {
+  it('takes the first event of a run as fresh whatever its seq (the server may have started late)', () => {
+    expect(new SeqTracker().observe(meta(42))).toEqual({ duplicate: false, lost: 0 });
+  });
+
+  it('counts a jump as lost events, and a seq at or below the last as a duplicate', () => {
+    const t = new SeqTracker();
+    t.observe(meta(1));
+    expect(t.observe(meta(2))).toEqual({ duplicate: false, lost: 0 });
+    expect(t.observe(meta(5))).toEqual({ duplicate: false, lost: 2 });
+    expect(t.observe(meta(5))).toEqual({ duplicate: true, lost: 0 });
+    expect(t.observe(meta(3))).toEqual({ duplicate: true, lost: 0 });
+    expect(t.observe(meta(6))).toEqual({ duplicate: false, lost: 0 });
+  });
+
+  it('keys by (agent, run): a restarted agent starts again at 1', () => {
+    const t = new SeqTracker();
+    t.observe(meta(10, 'a', 'r1'));
+    expect(t.observe(meta(1, 'a', 'r2'))).toEqual({ duplicate: false, lost: 0 });
+    expect(t.observe(meta(1, 'b', 'r1'))).toEqual({ duplicate: false, lost: 0 });
+    expect(t.observe(meta(11, 'a', 'r1'))).toEqual({ duplicate: false, lost: 0 });
+  });
+
+  it('never judges legacy events, which carry no seq', () => {
+    const t = new SeqTracker();
+    expect(t.observe(legacyMeta)).toEqual({ duplicate: false, lost: 0 });
+    expect(t.observe(legacyMeta)).toEqual({ duplicate: false, lost: 0 });
+  });
+
+  it('forgets the oldest run beyond MAX_RUNS', () => {
+    const t = new SeqTracker();
+    for (let i = 0; i <= MAX_RUNS; i++) t.observe(meta(5, 'a', `run-${i}`));
+    expect(t.observe(meta(5, 'a', 'run-0'))).toEqual({ duplicate: false, lost: 0 });
+    expect(t.observe(meta(5, 'a', `run-${MAX_RUNS}`))).toEqual({ duplicate: true, lost: 0 });
+  });
+});

@@ -1,0 +1,107 @@
+import { describe, expect, it } from 'vitest';
+import { strategyPerformance } from '../../src/projections';
+import { given, legacy, v1 } from './support';
+
+const settled = (strategy: string, won: boolean, pnl: string) =>
+  v1('trade.settled', { trade_id: 'paper-1', strategy, market_id: 'polymarket:btc-100k', won, pnl, settled_at: '2026-01-31T13:00:00Z' });
+
+const requested = (strategy: string) =>
+  v1('trade.requested', {
+    request_id: 'req-1',
+    opportunity_id: 'opp-1',
+    strategy,
+    market_id: 'polymarket:btc-100k',
+    side: 'buy',
+    outcome: 'YES',
+    amount: '25',
+    max_price: '0.6',
+    expected_edge: '0.1',
+  });
+
+const decided = (strategy: string, approved: boolean) =>
+  v1('risk.decided', { request_id: 'req-1', strategy, approved, reason: '', rule_triggered: approved ? null : 'position_limit' });
+
+const opportunity = (type: string) =>
+  v1('opportunity.detected', {
+    id: 'opp-1',
+    opportunity_type: type,
+    market_id: 'polymarket:btc-100k',
+    oracle_symbol: 'BTC',
+    oracle_value: '101000',
+    fair_price: '0.95',
+    market_price: '0.6',
+    expected_edge: '0.35',
+    signal_strength: '1',
+  });
+
+describe('strategy.performance projection', () => {
+  it('books settlements: P&L, trades, wins, losses, win rate, largest win and loss', () => {
+    given(strategyPerformance, [settled('s', true, '10.50'), settled('s', false, '-4'), settled('s', true, '2'), settled('s', false, '-7.25')]).thenMatches({
+      strategies: {
+        s: { pnl: '1.25', trades: 4, wins: 2, losses: 2, win_rate: '0.5', largest_win: '10.5', largest_loss: '-7.25' },
+      },
+    });
+  });
+
+  it('rounds the win rate to 6 places', () => {
+    const { state } = given(strategyPerformance, [settled('s', true, '1'), settled('s', false, '-1'), settled('s', false, '-1')]);
+    expect(state.strategies.s?.win_rate).toBe('0.333333');
+  });
+
+  it('counts requests, approvals and rejections per strategy', () => {
+    given(strategyPerformance, [requested('a'), requested('a'), decided('a', true), decided('a', false), requested('b')]).thenMatches({
+      strategies: {
+        a: { requests: 2, approvals: 1, rejections: 1, pnl: '0', win_rate: null },
+        b: { requests: 1, approvals: 0, rejections: 0 },
+      },
+    });
+  });
+
+  it('counts opportunities seen, by type', () => {
+    given(strategyPerformance, [opportunity('oracle_lag'), opportunity('oracle_lag'), opportunity('temporal')]).thenMatches({
+      opportunities_seen: 3,
+      opportunities_by_type: { oracle_lag: 2, cross_platform: 0, temporal: 1, mispricing: 0 },
+    });
+  });
+
+  it('takes the allocation from allocation.updated', () => {
+    given(strategyPerformance, [v1('allocation.updated', { strategy: 'a', allocation_pct: '0.250', total_capital: '500' })]).thenMatches({
+      strategies: { a: { allocation_pct: '0.25' } },
+    });
+  });
+
+  describe('reconciliation with the allocator snapshot', () => {
+    const snapshot = legacy('allocator.snapshot', {
+      total_capital: '1000',
+      strategies: { 'oracle-sniper': { total_pnl: '100', trades: 3, wins: 2, losses: 1, allocation_pct: '1.0' } },
+    });
+
+    it('is authoritative for the figures it carries, keeping the guardian counts', () => {
+      const { state } = given(strategyPerformance, [requested('oracle-sniper'), settled('oracle-sniper', true, '5'), snapshot]);
+      expect(state.strategies['oracle-sniper']).toEqual({
+        pnl: '100',
+        trades: 3,
+        wins: 2,
+        losses: 1,
+        win_rate: '0.666667',
+        largest_win: '5',
+        largest_loss: null,
+        allocation_pct: '1',
+        requests: 1,
+        approvals: 0,
+        rejections: 0,
+      });
+    });
+
+    it('a settlement after the snapshot builds on it', () => {
+      given(strategyPerformance, [snapshot, settled('oracle-sniper', false, '-20')]).thenMatches({
+        strategies: { 'oracle-sniper': { pnl: '80', trades: 4, wins: 2, losses: 2, win_rate: '0.5', largest_loss: '-20' } },
+      });
+    });
+
+    it('returns the same state when the snapshot repeats what is held', () => {
+      const s = given(strategyPerformance, [snapshot]).state;
+      expect(strategyPerformance.evolve(s, snapshot)).toBe(s);
+    });
+  });
+});

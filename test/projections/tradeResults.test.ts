@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { MAX_TRADES, tradeResults } from '../../src/projections';
+import { given, legacy, v1 } from './support';
+
+const at = (minute: number) => new Date(Date.UTC(2026, 0, 31, 12, minute)).toISOString();
+
+const fields = (id: string, minute: number) => ({
+  id,
+  request_id: `req-${id}`,
+  market_id: 'polymarket:btc-100k',
+  venue: 'polymarket',
+  side: 'buy',
+  outcome: 'YES',
+  amount: '25.00',
+  price: '0.62',
+  fees: '0.025',
+  status: 'filled',
+  executed_at: at(minute),
+});
+
+const executed = (id: string, minute: number) =>
+  v1('trade.executed', { ...fields(id, minute), strategy: 'oracle-sniper', paper_trade: true }, { agent: 'paper-executor' });
+
+const settled = (id: string, won: boolean, pnl: string) =>
+  v1('trade.settled', { trade_id: id, strategy: 'oracle-sniper', market_id: 'polymarket:btc-100k', won, pnl, settled_at: at(59) });
+
+const snapshot = (trade_count: number, ids: readonly [string, number][]) =>
+  legacy('executor.snapshot', { trade_count, recent_trades: ids.map(([id, m]) => fields(id, m)) }, 'paper-executor');
+
+describe('trade.results projection', () => {
+  it('counts executions and shows them newest first, in plain notation', () => {
+    const { state } = given(tradeResults, [executed('t1', 1), executed('t2', 2)]);
+    expect(state.trade_count).toBe(2);
+    expect(state.trades.map((t) => t.id)).toEqual(['t2', 't1']);
+    expect(state.trades[0]).toEqual({
+      ...fields('t2', 2),
+      amount: '25',
+      strategy: 'oracle-sniper',
+      paper_trade: true,
+      won: null,
+      pnl: null,
+      settled_at: null,
+    });
+  });
+
+  it('adds the settlement to the trade it names', () => {
+    given(tradeResults, [executed('t1', 1), executed('t2', 2), settled('t1', false, '-25.0')]).thenMatches({
+      trades: [{ id: 't2', won: null }, { id: 't1', won: false, pnl: '-25', settled_at: at(59) }],
+    });
+  });
+
+  it('ignores a settlement of a trade it does not hold', () => {
+    const s = given(tradeResults, [executed('t1', 1)]).state;
+    expect(tradeResults.evolve(s, settled('gone', true, '3'))).toBe(s);
+  });
+
+  it('keeps the 50 most recent trades while counting all of them', () => {
+    const { state } = given(tradeResults, Array.from({ length: MAX_TRADES + 5 }, (_, i) => executed(`t${i}`, i)));
+    expect(state.trade_count).toBe(MAX_TRADES + 5);
+    expect(state.trades).toHaveLength(MAX_TRADES);
+    expect(state.trades[0]?.id).toBe(`t${MAX_TRADES + 4}`);
+    expect(state.trades[MAX_TRADES - 1]?.id).toBe('t5');
+  });
+
+  describe('reconciliation with the executor snapshot', () => {
+    it('counts a trade.executed followed by the snapshot that includes it once', () => {
+      given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).thenMatches({ trade_count: 1, trades: [{ id: 't1' }] });
+      expect(given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).state.trades).toHaveLength(1);
+    });
+
+    it('keeps what only events know (strategy, settlement) when the snapshot updates the trade', () => {
+      const { state } = given(tradeResults, [executed('t1', 1), settled('t1', true, '15.3'), snapshot(1, [['t1', 1]])]);
+      expect(state.trades[0]).toMatchObject({ strategy: 'oracle-sniper', paper_trade: true, won: true, pnl: '15.3' });
+    });
+
+    it('is authoritative for the count and fields it carries', () => {
+      const updated = legacy('executor.snapshot', { trade_count: 7, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] });
+      given(tradeResults, [executed('t1', 1), updated]).thenMatches({ trade_count: 7, trades: [{ id: 't1', status: 'partial' }] });
+    });
+
+    it('never truncates a longer list with its 10-item window', () => {
+      const events = Array.from({ length: 30 }, (_, i) => executed(`t${i}`, i));
+      const window = Array.from({ length: 10 }, (_, k): [string, number] => [`t${20 + k}`, 20 + k]);
+      const { state } = given(tradeResults, [...events, snapshot(30, window)]);
+      expect(state.trades).toHaveLength(30);
+      expect(state.trade_count).toBe(30);
+    });
+
+    it('merges trades it did not hold into place by execution time, with no duplicates', () => {
+      const { state } = given(tradeResults, [executed('t1', 1), executed('t3', 3), snapshot(4, [['t2', 2], ['t3', 3], ['t4', 4]])]);
+      expect(state.trades.map((t) => t.id)).toEqual(['t4', 't3', 't2', 't1']);
+      expect(state.trades.find((t) => t.id === 't2')?.strategy).toBeNull();
+    });
+
+    it('leaves the state === when the snapshot repeats what is held', () => {
+      const s = given(tradeResults, [snapshot(1, [['t1', 1]])]).state;
+      expect(tradeResults.evolve(s, snapshot(1, [['t1', 1]]))).toBe(s);
+    });
+  });
+});

@@ -1,0 +1,46 @@
+import * as E from 'fp-ts/Either';
+import { describe, expect, it } from 'vitest';
+import { decodeClientMessage } from '../../src/server/clientMessage';
+import { expandChannels, PROJECTION_CHANNELS } from '../../src/server/channels';
+import { Strikes, TokenBucket } from '../../src/server/rateLimiter';
+
+describe('client messages', () => {
+  it('decodes the four message types', () => {
+    expect(decodeClientMessage('{"type":"ping"}')).toEqual(E.right({ type: 'ping' }));
+    expect(decodeClientMessage('{"type":"subscribe","channels":["*"]}')).toEqual(E.right({ type: 'subscribe', channels: ['*'] }));
+    expect(decodeClientMessage('{"type":"resync","channel":"risk.state"}')).toEqual(E.right({ type: 'resync', channel: 'risk.state' }));
+  });
+
+  it('explains what is wrong', () => {
+    expect(decodeClientMessage('nope')).toEqual(E.left('Not JSON'));
+    expect(decodeClientMessage('[]')).toEqual(E.left('Expecting a JSON object'));
+    expect(E.isLeft(decodeClientMessage('{"type":"hello"}'))).toBe(true);
+    expect(decodeClientMessage('{"type":"subscribe","channels":"risk.state"}')).toEqual(
+      E.left('Expecting Channels at channels but instead got: "risk.state"'),
+    );
+    expect(decodeClientMessage('{"type":"resync","channel":3}')).toEqual(E.left('Expecting string at channel but instead got: 3'));
+  });
+
+  it('expands * and separates unknown channels', () => {
+    const { known, unknown } = expandChannels(['risk.state', '*', 'x', 'risk.state']);
+    expect(known[0]).toBe('risk.state');
+    expect([...known].sort()).toEqual([...PROJECTION_CHANNELS].sort());
+    expect(unknown).toEqual(['x']);
+  });
+});
+
+describe('rate limiting', () => {
+  it('allows a burst, then the sustained rate', () => {
+    const bucket = new TokenBucket(10, 3, 0);
+    expect([bucket.take(0), bucket.take(0), bucket.take(0), bucket.take(0)]).toEqual([true, true, true, false]);
+    expect(bucket.take(50)).toBe(false);
+    expect(bucket.take(100)).toBe(true);
+  });
+
+  it('counts strikes within a sliding minute', () => {
+    const spread = new Strikes(3);
+    expect([spread.strike(0), spread.strike(1000), spread.strike(61_001)]).toEqual([false, false, false]);
+    const close = new Strikes(3);
+    expect([close.strike(0), close.strike(1000), close.strike(59_999)]).toEqual([false, false, true]);
+  });
+});
