@@ -9,7 +9,7 @@ import { WORKLOAD_NAMES } from './lib/workloads';
 
 /**
  * `npm run bench:load -- --clients N --events-per-sec R --duration S --workload W [--target ours|socketio|uws|all]
- * [--flush-ms F] [--full-clients K] [--client-procs P] [--sample E] [--cpu-prof] [--redis URL]`:
+ * [--flush-ms F] [--full-clients K] [--client-procs P] [--sample E] [--cpu-prof] [--proposal NAME] [--redis URL]`:
  * one load run per target, same machine, same workload; prints a table and writes JSON.
  */
 async function main(): Promise<void> {
@@ -37,6 +37,7 @@ async function main(): Promise<void> {
       outDir,
       cpuProf: args.has('cpu-prof'),
       runId: `${process.pid}`,
+      proposal: args.get('proposal'),
     });
     results.push(result);
     console.log(table(LOAD_HEADER, [loadRow(result)]));

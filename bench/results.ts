@@ -5,12 +5,11 @@ import { defaultFlushMs } from './lib/defaults';
 import { raiseFdLimitNote } from './lib/limits';
 import { FULL_PLAN } from './lib/plans';
 import { plotPage, renderPng, type Series } from './lib/plot';
-import { renderResults } from './lib/report';
+import { renderResults, sweepLabel } from './lib/report';
 import { runSuite, type SuiteResult } from './lib/suite';
-import { TARGET_LABELS } from './lib/targets';
 
 /**
- * `npm run bench:results`: runs the full suite (about 12 minutes), then writes bench/RESULTS.json,
+ * `npm run bench:results`: runs the full suite (about 20 minutes), then writes bench/RESULTS.json,
  * bench/RESULTS.md and the plot bench/p99-vs-rate.png. `-- --from-json` only re-renders from RESULTS.json.
  */
 const BENCH = __dirname;
@@ -38,8 +37,8 @@ async function main(): Promise<void> {
   let plot: string | undefined;
   if (result.sweeps.length > 0) {
     const series: Series[] = result.sweeps.map((s) => ({
-      label: TARGET_LABELS[s.target],
-      color: COLORS[s.target],
+      label: sweepLabel(s),
+      color: s.proposal ? '#9467bd' : COLORS[s.target],
       points: s.points.filter((p) => p.latency.count > 0).map((p) => [p.options.rate, Math.max(p.latency.p99, 0.1)] as const),
     }));
     await renderPng(

@@ -47,7 +47,7 @@ export const LOAD_HEADER = [
 export function loadRow(r: LoadResult): string[] {
   const o = r.options;
   return [
-    o.target === 'ours' ? 'pm-arb' : TARGET_LABELS[o.target].split(' (')[0] ?? o.target,
+    o.target === 'ours' ? `pm-arb${o.proposal ? ` + ${o.proposal} (proposed)` : ''}` : (TARGET_LABELS[o.target].split(' (')[0] ?? o.target),
     o.workload,
     fmt(r.connected) + (r.connectFailed > 0 ? ` (${r.connectFailed} failed)` : ''),
     o.target === 'ours' ? (o.flushMs === undefined ? 'default' : String(o.flushMs)) : 'n/a',

@@ -17,7 +17,7 @@ export const SWEEP_RATES = {
   ours: [100, 200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000],
 } as const;
 
-/** `npm run bench:results`: every figure issue 7 asks for (about 12 minutes here). */
+/** `npm run bench:results`: every figure issue 7 asks for (about 20 minutes here). */
 export const FULL_PLAN: readonly Step[] = [
   { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10 } },
   { kind: 'mixed', load: { target: 'socketio', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 10, fullClients: 0 } },
@@ -26,6 +26,10 @@ export const FULL_PLAN: readonly Step[] = [
   ...(['socketio', 'uws', 'ours'] as const).map(
     (target): Step => ({ kind: 'sweep', target, rates: SWEEP_RATES[target], load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5 } }),
   ),
+  // The proposed server change (bench/proposals/flush-diff.patch), measured on a copy of src/.
+  { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10, proposal: 'flush-diff' } },
+  { kind: 'trades', load: { target: 'ours', workload: 'trades', clients: 100, rate: 50_000, durationS: 15, fullClients: 10, proposal: 'flush-diff' } },
+  { kind: 'sweep', target: 'ours', rates: SWEEP_RATES.ours, load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5, proposal: 'flush-diff' } },
   ...(['ours', 'socketio', 'uws'] as const).map(
     (target): Step => ({ kind: 'storm', storm: { target, stormClients: 5_000, idleClients: 10_000, populateEvents: 2_000 } }),
   ),

@@ -14,13 +14,19 @@ export interface TargetCheck {
 const verdict = (pass: boolean | undefined): string => (pass === undefined ? 'not measured' : pass ? '**pass**' : '**miss**');
 
 function bestOf(result: SuiteResult, target: TargetName): Sweep | undefined {
-  return result.sweeps.find((s) => s.target === target);
+  return result.sweeps.find((s) => s.target === target && s.proposal === undefined);
+}
+
+/** A sweep's display name. */
+export function sweepLabel(s: Sweep): string {
+  return s.proposal ? `${TARGET_LABELS[s.target]} + ${s.proposal} (proposed)` : TARGET_LABELS[s.target];
 }
 
 /** Checks the issue's targets against a suite's figures. */
-export function checkTargets(result: SuiteResult): TargetCheck[] {
+export function checkTargets(result: SuiteResult, proposal?: string): TargetCheck[] {
   const checks: TargetCheck[] = [];
-  const mixed = result.mixed.find((r) => r.options.target === 'ours' && r.options.clients >= 1_000);
+  const isOurs = (r: LoadResult): boolean => r.options.target === 'ours' && r.options.proposal === proposal;
+  const mixed = result.mixed.find((r) => isOurs(r) && r.options.clients >= 1_000);
   checks.push({
     target: 'mixed, 1,000 clients at 1,000 events/s, default flush: p99 under 100 ms',
     measured: mixed ? `p99 ${fmt(mixed.latency.p99)} ms (${fmt(mixed.connected)} clients, ${fmt(mixed.publishedPerS)} events/s)` : '–',
@@ -31,7 +37,7 @@ export function checkTargets(result: SuiteResult): TargetCheck[] {
     measured: mixed ? `${fmt(mixed.cpu.server)} cores` : '–',
     pass: mixed ? mixed.cpu.server < 1 : undefined,
   });
-  const heavy = result.trades.find((r) => r.options.target === 'ours' && r.options.rate >= 50_000);
+  const heavy = result.trades.find((r) => isOurs(r) && r.options.rate >= 50_000);
   checks.push({
     target: 'trades, 100 clients at 50,000 events/s: nothing lost, every full client converges, p99 under 250 ms',
     measured: heavy
@@ -45,7 +51,7 @@ export function checkTargets(result: SuiteResult): TargetCheck[] {
         heavy.latency.p99 < P99_LIMIT_MS
       : undefined,
   });
-  const ours = bestOf(result, 'ours');
+  const ours = result.sweeps.find((s) => s.target === 'ours' && s.proposal === proposal);
   const sio = bestOf(result, 'socketio');
   const oursRate = ours?.best?.options.rate;
   const sioRate = sio?.best?.options.rate;
@@ -67,6 +73,7 @@ export function checkTargets(result: SuiteResult): TargetCheck[] {
         : '–',
     pass: oursCpu !== undefined && sioCpu !== undefined ? oursCpu * 20 <= sioCpu : undefined,
   });
+  if (proposal !== undefined) return checks;
   const storm = result.storms.find((s) => s.target === 'ours');
   checks.push({
     target: '10,000 idle clients: under 10 KB server RSS per client',
@@ -86,7 +93,7 @@ const label = (t: TargetName): string => TARGET_LABELS[t];
 function sweepTable(sweeps: readonly Sweep[]): string {
   const rows = sweeps.flatMap((s) =>
     s.points.map((r: LoadResult) => [
-      label(s.target),
+      sweepLabel(s),
       fmt(r.options.rate),
       fmt(r.publishedPerS),
       fmt(r.lost),
@@ -137,7 +144,7 @@ function ratios(result: SuiteResult): string {
         `server CPU per ingested event 1/${fmt((p.serverCpuMsPer1kEvents ?? 0) / (ours.serverCpuMsPer1kEvents ?? Infinity))} of theirs.`,
     );
   }
-  const mixedOurs = result.mixed.find((r) => r.options.target === 'ours');
+  const mixedOurs = result.mixed.find((r) => r.options.target === 'ours' && r.options.proposal === undefined);
   for (const r of result.mixed.filter((m) => m.options.target !== 'ours')) {
     if (!mixedOurs) continue;
     lines.push(
@@ -146,6 +153,12 @@ function ratios(result: SuiteResult): string {
     );
   }
   return lines.join('\n');
+}
+
+/** The proposals a suite measured. */
+function proposals(result: SuiteResult): string[] {
+  const names = [...result.mixed, ...result.trades, ...result.sweeps.flatMap((s) => s.points)].map((r) => r.options.proposal);
+  return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
 /** RESULTS.md from a suite result; `notes` (hand-written analysis) is appended verbatim. */
@@ -170,6 +183,12 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '',
     table(['target', 'measured', 'verdict'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])),
     '',
+    ...proposals(result).flatMap((name) => [
+      `The same targets with the proposed server change \`${name}\` (bench/proposals/${name}.patch, applied to a copy of src/ for this run only):`,
+      '',
+      table(['target', 'measured', 'verdict'], checkTargets(result, name).map((c) => [c.target, c.measured, verdict(c.pass)])),
+      '',
+    ]),
     '## Ratios',
     '',
     ratios(result) || '_no peer sweep in this run_',

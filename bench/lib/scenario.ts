@@ -4,6 +4,7 @@ import { BenchChild } from './child';
 import { mergeHistograms, summarise, type LatencySummary } from './histogram';
 import type { ConnectedReport, CountsReport, ConvergeReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
+import { prepareProposal } from './proposal';
 import { awaitQuietMachine, coreShare, sampleMachineBusyMs, sampleProc, type ProcSample } from './procStats';
 import { startTarget, type RunningTarget, type TargetName } from './targets';
 import { workloadOf, type WorkloadName } from './workloads';
@@ -26,6 +27,8 @@ export interface LoadOptions {
   readonly outDir: string;
   readonly cpuProf?: boolean;
   readonly runId: string;
+  /** A proposed server change (bench/proposals/<name>.patch) to run instead of src/ as it is. */
+  readonly proposal?: string;
 }
 
 /** CPU in cores (1 = one core busy) over the measured window. */
@@ -120,7 +123,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const fullClients = options.target === 'ours' ? Math.min(options.fullClients, options.clients) : 0;
   const procs = options.clientProcs ?? clientProcsFor(options.clients);
   const prefix = `bench-${options.runId}-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
-  const label = `${options.target}-${options.workload}-c${options.clients}-r${options.rate}`;
+  const label = `${options.target}${options.proposal ? `+${options.proposal}` : ''}-${options.workload}-c${options.clients}-r${options.rate}`;
+  const serverEntry = options.proposal && options.target === 'ours' ? prepareProposal(options.proposal) : undefined;
   const backgroundCores = await awaitQuietMachine(QUIET_WAIT_MS);
   const port = await freePort();
   const target: RunningTarget = await startTarget({
@@ -132,6 +136,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     flushMs: options.flushMs,
     cpuProfDir: options.cpuProf ? join(options.outDir, 'prof', label) : undefined,
     logFile: join(options.outDir, 'logs', `${label}.log`),
+    serverEntry,
   });
   const publisher = new BenchChild('publisher.ts', [options.redisUrl, prefix, options.workload, options.runId]);
   const workers = Array.from(
@@ -223,6 +228,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         fullClients,
         sampleEvery: options.sampleEvery ?? 1,
         cpuProf: options.cpuProf ?? false,
+        proposal: options.proposal,
       },
       clientProcs: procs,
       connected: connected.reduce((s, c) => s + c.open, 0),

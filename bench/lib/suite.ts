@@ -23,6 +23,8 @@ export function passes(r: LoadResult): boolean {
 /** A rate sweep for one target: ascending rates, stopping after the first failing point. */
 export interface Sweep {
   readonly target: TargetName;
+  /** Set when the sweep ran a proposed server change rather than src/ as it is. */
+  readonly proposal?: string;
   readonly points: readonly LoadResult[];
   /** The highest passing point, if any. */
   readonly best: LoadResult | undefined;
@@ -36,11 +38,11 @@ export async function sweep(target: TargetName, rates: readonly number[], base: 
     const r = await runLoad({ ...base, target, rate });
     points.push(r);
     const ok = passes(r);
-    log(`  sweep ${target} ${rate}/s: p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, published ${Math.round(r.publishedPerS)}/s, server ${r.cpu.server.toFixed(2)} cores → ${ok ? 'pass' : 'fail'}`);
+    log(`  sweep ${target}${base.proposal ? `+${base.proposal}` : ''} ${rate}/s: p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, published ${Math.round(r.publishedPerS)}/s, server ${r.cpu.server.toFixed(2)} cores → ${ok ? 'pass' : 'fail'}`);
     if (!ok) break;
     best = r;
   }
-  return { target, points, best };
+  return { target, proposal: base.proposal, points, best };
 }
 
 /** The machine a suite ran on. */

@@ -25,6 +25,8 @@ export interface TargetOptions {
   /** Write a V8 CPU profile into this directory when the process exits. */
   readonly cpuProfDir?: string;
   readonly logFile: string;
+  /** Our server's entry file when not src/cli.ts (a proposal copy). */
+  readonly serverEntry?: string;
 }
 
 /** A running target server. */
@@ -65,7 +67,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       ? [
           ...common,
           // BENCH_SERVER_ENTRY runs another build of our server (e.g. a patched copy) for comparisons.
-          process.env.BENCH_SERVER_ENTRY ?? join(ROOT, 'src', 'cli.ts'),
+          options.serverEntry ?? process.env.BENCH_SERVER_ENTRY ?? join(ROOT, 'src', 'cli.ts'),
           'server',
           '--host',
           '127.0.0.1',
