@@ -179,10 +179,9 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '',
     `Our server's flush interval: ${result.defaultFlushMs} ms (its default) unless a row says otherwise.`,
     '',
-    '## Targets (issue 7)',
-    '',
-    table(['target', 'measured', 'verdict'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])),
-    '',
+    ...(result.kind === 'quick'
+      ? ['_Quick suite: sizes are below the targets of issue 7; `npm run bench:results` checks those._', '']
+      : ['## Targets (issue 7)', '', table(['target', 'measured', 'verdict'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])), '']),
     ...proposals(result).flatMap((name) => [
       `The same targets with the proposed server change \`${name}\` (bench/proposals/${name}.patch, applied to a copy of src/ for this run only):`,
       '',
