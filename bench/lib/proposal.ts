@@ -5,7 +5,7 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..', '..');
 
 /**
- * A copy of our src/ with one proposed server change (bench/proposals/<name>.patch) applied,
+ * A copy of our src/ with proposed server changes (bench/proposals/<name>.patch; `a+b` applies both),
  * under bench/results/: measures a fix before it lands, without touching src/. Returns its cli.ts.
  */
 export function prepareProposal(name: string): string {
@@ -13,6 +13,7 @@ export function prepareProposal(name: string): string {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   cpSync(join(ROOT, 'src'), join(dir, 'src'), { recursive: true });
-  execFileSync('patch', ['-s', '-p1', '-d', dir, '-i', join(ROOT, 'bench', 'proposals', `${name}.patch`)]);
+  for (const part of name.split('+'))
+    execFileSync('patch', ['-s', '-p1', '-d', dir, '-i', join(ROOT, 'bench', 'proposals', `${part}.patch`)]);
   return join(dir, 'src', 'cli.ts');
 }

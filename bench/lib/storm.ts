@@ -4,16 +4,17 @@ import { mergeHistograms, summarise, type LatencySummary } from './histogram';
 import type { ConnectedReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
 import { awaitQuietMachine, coreShare, sampleProc } from './procStats';
+import { prepareProposal } from './proposal';
 import { QUIET_WAIT_MS, split } from './scenario';
 import { startTarget, type TargetName } from './targets';
 import { workloadOf } from './workloads';
 
-/** A late-join storm followed by an idle-connection memory measurement. */
+/** An idle-connection memory measurement, then a late-join storm on top of those idle clients. */
 export interface StormOptions {
   readonly target: TargetName;
   /** Clients that connect at the same instant (the storm). */
   readonly stormClients: number;
-  /** Total idle clients held for the memory figure (the storm's included). */
+  /** Idle clients connected first (in batches) for the memory figure; the storm comes on top of them. */
   readonly idleClients: number;
   /** Events published (mixed workload, 1,000/s) before the storm, so snapshots are not empty. */
   readonly populateEvents: number;
@@ -21,11 +22,14 @@ export interface StormOptions {
   readonly outDir: string;
   readonly runId: string;
   readonly cpuProf?: boolean;
+  /** A proposed server change (bench/proposals/<name>.patch) to run instead of src/ as it is. */
+  readonly proposal?: string;
 }
 
 /** What a storm run measured. */
 export interface StormResult {
   readonly target: TargetName;
+  readonly proposal?: string;
   readonly stormClients: number;
   /** From the common start instant until the last storm client held every snapshot (peers: was connected). */
   readonly stormMs: number;
@@ -45,6 +49,8 @@ export interface StormResult {
 }
 
 const MB = 1048576;
+/** Idle clients connect this many at a time. */
+const IDLE_BATCH = 500;
 
 /** Connects `count` clients over the workers at one shared instant; returns their reports and the instant. */
 async function storm(workers: readonly BenchChild[], count: number): Promise<{ reports: ConnectedReport[]; startAt: number }> {
@@ -68,8 +74,9 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     channels: workload.channels,
     logFile: join(options.outDir, 'logs', `storm-${options.target}.log`),
     cpuProfDir: options.cpuProf ? join(options.outDir, 'prof', `storm-${options.target}`) : undefined,
+    serverEntry: options.proposal && options.target === 'ours' ? prepareProposal(options.proposal) : undefined,
   });
-  const procs = Math.max(2, Math.ceil(options.idleClients / 2_500));
+  const procs = Math.max(2, Math.ceil((options.idleClients + options.stormClients) / 3_500));
   const publisher = new BenchChild('publisher.ts', [options.redisUrl, prefix, 'mixed', options.runId]);
   const workers = Array.from({ length: procs }, (_, i) => new BenchChild('clientWorker.ts', [options.target, String(port), workload.channels.join(','), String(i), '1']));
   try {
@@ -83,20 +90,27 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     }
     await sleep(1_000);
     const before = sampleProc(target.pid);
-    const first = await storm(workers, options.stormClients);
-    const rest = await storm(workers, options.idleClients - options.stormClients);
+    // Idle clients first, in batches: the figure is memory held per connected client, not what a burst costs.
+    const idleReports: ConnectedReport[] = [];
+    for (let left = options.idleClients; left > 0; left -= IDLE_BATCH) {
+      idleReports.push(...(await storm(workers, Math.min(IDLE_BATCH, left))).reports);
+      await sleep(100);
+    }
     await sleep(3_000);
     const idleFrom = sampleProc(target.pid);
     await sleep(3_000);
     const idleTo = sampleProc(target.pid);
+    // Then the late-join storm, on top of the idle clients.
+    const first = await storm(workers, options.stormClients);
     const lastReady = Math.max(...first.reports.map((r) => r.lastReadyAt));
     const stormFailed = first.reports.reduce((s, r) => s + r.failed, 0);
-    const idleFailed = stormFailed + rest.reports.reduce((s, r) => s + r.failed, 0);
+    const idleFailed = idleReports.reduce((s, r) => s + r.failed, 0);
     const held = options.idleClients - idleFailed;
     const rssBefore = before?.rssBytes ?? 0;
     const rssIdle = idleTo?.rssBytes ?? 0;
     return {
       target: options.target,
+      proposal: options.proposal,
       stormClients: options.stormClients,
       stormMs: lastReady - first.startAt,
       stormReady: summarise(mergeHistograms(first.reports.map((r) => r.readyHistogram))),
