@@ -32,8 +32,15 @@ export function coreShare(from: ProcSample, to: ProcSample): number {
   return wall > 0 ? (to.cpuMs - from.cpuMs) / wall : 0;
 }
 
-/** Machine-wide busy CPU time (ms, all cores) from /proc/stat. */
-export function sampleMachineBusyMs(): number {
+/** Machine-wide CPU time (ms, all cores) from /proc/stat: all busy time, and the part spent in interrupts. */
+export interface MachineSample {
+  readonly busyMs: number;
+  /** irq + softirq: on loopback this is mostly the kernel's network stack, charged to no process. */
+  readonly irqMs: number;
+}
+
+/** Samples /proc/stat. */
+export function sampleMachine(): MachineSample {
   try {
     const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
     const [user = 0, nice = 0, system = 0, _idle = 0, _iowait = 0, irq = 0, softirq = 0, steal = 0] = line
@@ -41,10 +48,15 @@ export function sampleMachineBusyMs(): number {
       .split(/\s+/)
       .slice(1)
       .map(Number);
-    return (user + nice + system + irq + softirq + steal) * TICK_MS;
+    return { busyMs: (user + nice + system + irq + softirq + steal) * TICK_MS, irqMs: (irq + softirq) * TICK_MS };
   } catch {
-    return 0;
+    return { busyMs: 0, irqMs: 0 };
   }
+}
+
+/** Machine-wide busy CPU time (ms, all cores). */
+export function sampleMachineBusyMs(): number {
+  return sampleMachine().busyMs;
 }
 
 /** Machine-wide CPU in use over `ms` (cores). */

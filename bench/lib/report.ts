@@ -104,6 +104,7 @@ function sweepTable(sweeps: readonly Sweep[]): string {
       fmt(r.latency.p999),
       fmt(r.cpu.server),
       fmt(r.cpu.clients),
+      fmt(r.cpu.kernelIrq),
       fmt(r.cpu.other),
       fmt(r.serverCpuMsPer1kEvents),
       r === s.best ? 'highest passing' : r.latency.p99 < P99_LIMIT_MS && (r.lost ?? 0) <= 0 ? 'pass' : 'fail',
@@ -111,7 +112,7 @@ function sweepTable(sweeps: readonly Sweep[]): string {
     ]),
   );
   return table(
-    ['server', 'target events/s', 'published/s', 'lost', 'frames/s', 'MB/s', 'p50 ms', 'p99 ms', 'p999 ms', 'server cores', 'client cores', 'other cores', 'server CPU ms / 1k events', 'verdict', 'bounded by'],
+    ['server', 'target events/s', 'published/s', 'lost', 'frames/s', 'MB/s', 'p50 ms', 'p99 ms', 'p999 ms', 'server cores', 'client cores', 'kernel irq cores', 'other cores', 'server CPU ms / 1k events', 'verdict', 'bounded by'],
     rows,
   );
 }
@@ -214,7 +215,7 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '- **events/s published / ingested**: sent by the publisher process / taken from Redis by the server (its counter), over the publishing phase. **lost** = published − ingested.',
     '- **frames/s, bytes/s delivered**: WebSocket messages (payload bytes) received by all load clients, measured after a warm-up, over the publishing phase.',
     '- **p50/p99/p999**: end-to-end latency from the `ts_first` of each delta (peers: the event\'s own `ts`) to its arrival at a client, over all clients, HDR histogram; `ts` has ms resolution.',
-    '- **CPU (cores)**: utime+stime from /proc over the measured window; 1 = one core busy. **other** = machine busy time not spent in the listed processes (kernel loopback work, anything else running).',
+    '- **CPU (cores)**: utime+stime from /proc over the measured window; 1 = one core busy. **kernel irq** = irq+softirq time from /proc/stat (on loopback, mostly the network stack delivering the frames; charged to no process). **other** = the rest of the machine\'s busy time: other programs running at the same time. **background cores before** = machine load just before the run (each run first waits up to BENCH_QUIET_WAIT_MS for quiet).',
     '- **server CPU ms / 1k frames (events)**: server CPU time over the window divided by frames delivered (events ingested) in it.',
     '- **bounded by**: the first resource near saturation over the window (server ≥ 0.9 core, a client process ≥ 0.9 core, Redis ≥ 0.9 core, the whole machine ≥ 1.8 cores), else the publisher\'s schedule.',
     '- **converged**: full clients whose replica (snapshot + every delta applied) deep-equals `GET /snapshot/<channel>` at the end, versions included.',

@@ -35,7 +35,7 @@ export interface RunningTarget {
   readonly pid: number;
   readonly port: number;
   /** Events the server took from Redis so far, or `undefined` when it does not say. */
-  ingested(): Promise<number | undefined>;
+  ingested(timeoutMs?: number): Promise<number | undefined>;
   /** Our server only: rejected events and events its seq tracking counted as lost. */
   faults(): Promise<{ rejected: number; seqLost: number } | undefined>;
   stop(): Promise<void>;
@@ -102,13 +102,20 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     name: options.name,
     pid: child.pid ?? -1,
     port: options.port,
-    async ingested() {
-      if (options.name === 'ours') {
-        const text = await getText(`${base}/metrics`);
-        return text === undefined ? undefined : (sumCounter(text, OUR_COUNTERS.ingested) ?? 0);
-      }
-      const stats = (await getJson(`${base}/stats`)) as { ingested?: number } | undefined;
-      return stats?.ingested;
+    async ingested(timeoutMs = 5_000) {
+      // A saturated server answers late: keep asking until the deadline rather than report nothing.
+      const until = Date.now() + timeoutMs;
+      do {
+        const left = Math.max(500, until - Date.now());
+        if (options.name === 'ours') {
+          const text = await getText(`${base}/metrics`, left);
+          if (text !== undefined) return sumCounter(text, OUR_COUNTERS.ingested) ?? 0;
+        } else {
+          const stats = (await getJson(`${base}/stats`, left)) as { ingested?: number } | undefined;
+          if (stats?.ingested !== undefined) return stats.ingested;
+        }
+      } while (Date.now() < until);
+      return undefined;
     },
     async faults() {
       if (options.name !== 'ours') return undefined;
