@@ -38,6 +38,7 @@ profile.samples.forEach((id, i) => {
   total += dt;
 });
 const idle = [...self.entries()].filter(([k]) => k.startsWith('(idle)')).reduce((s, [, v]) => s + v, 0);
-console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(((total - idle) / total) * 100).toFixed(0)}% busy`);
-for (const [key, us] of [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, Number(topArg)))
+console.log(`${file}: ${(total / 1e6).toFixed(1)} s sampled, ${(((total - idle) / total) * 100).toFixed(0)}% busy; share of busy time:`);
+const busy = [...self.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(program)'));
+for (const [key, us] of busy.sort((a, b) => b[1] - a[1]).slice(0, Number(topArg)))
   console.log(`${((us / (total - idle)) * 100).toFixed(1).padStart(5)}%  ${key}`);

@@ -20,6 +20,7 @@ export const SWEEP_RATES = {
 /** `npm run bench:results`: every figure issue 7 asks for (about 20 minutes here). */
 export const FULL_PLAN: readonly Step[] = [
   { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10 } },
+  { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 15, fullClients: 10, flushMs: 100 } },
   { kind: 'mixed', load: { target: 'socketio', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 10, fullClients: 0 } },
   { kind: 'mixed', load: { target: 'uws', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 10, fullClients: 0 } },
   { kind: 'trades', load: { target: 'ours', workload: 'trades', clients: 100, rate: 50_000, durationS: 15, fullClients: 10 } },
