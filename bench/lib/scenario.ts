@@ -117,8 +117,10 @@ export function split(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
 
-/** How long a run waits for other programs on the machine to quiet down (BENCH_QUIET_WAIT_MS). */
-export const QUIET_WAIT_MS = Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000);
+/** How long a run waits for other programs on the machine to quiet down (BENCH_QUIET_WAIT_MS, default 60 s). */
+export function quietWaitMs(): number {
+  return Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000);
+}
 
 /** Runs one load scenario end to end and tears everything down. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -128,7 +130,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const prefix = `bench-${options.runId}-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
   const label = `${options.target}${options.proposal ? `+${options.proposal}` : ''}-${options.workload}-c${options.clients}-r${options.rate}`;
   const serverEntry = options.proposal && options.target === 'ours' ? prepareProposal(options.proposal) : undefined;
-  const backgroundCores = await awaitQuietMachine(QUIET_WAIT_MS);
+  const backgroundCores = await awaitQuietMachine(quietWaitMs());
   const port = await freePort();
   const target: RunningTarget = await startTarget({
     name: options.target,

@@ -5,7 +5,7 @@ import type { ConnectedReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
 import { awaitQuietMachine, coreShare, sampleProc } from './procStats';
 import { prepareProposal } from './proposal';
-import { QUIET_WAIT_MS, split } from './scenario';
+import { quietWaitMs, split } from './scenario';
 import { startTarget, type TargetName } from './targets';
 import { workloadOf } from './workloads';
 
@@ -64,7 +64,7 @@ async function storm(workers: readonly BenchChild[], count: number): Promise<{ r
 export async function runStorm(options: StormOptions): Promise<StormResult> {
   const workload = workloadOf('mixed');
   const prefix = `bench-${options.runId}-storm-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
-  const backgroundCores = await awaitQuietMachine(QUIET_WAIT_MS);
+  const backgroundCores = await awaitQuietMachine(quietWaitMs());
   const port = await freePort();
   const target = await startTarget({
     name: options.target,
