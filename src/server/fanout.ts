@@ -42,7 +42,7 @@ export const HEARTBEAT_TOPIC = '#heartbeat';
 export class Fanout {
   private readonly pending = new Map<string, Pending>();
   private readonly published = new Map<string, Published>();
-  private readonly snapshots = new Map<string, { version: number; frame: string }>();
+  private readonly snapshots = new Map<string, { version: number; frame: string; bytes: number }>();
 
   constructor(
     readonly channels: readonly string[],
@@ -101,14 +101,20 @@ export class Fanout {
 
   /** The snapshot frame of a channel as of the last flush, serialised once per version and reused. */
   snapshotFrame(channel: string): string {
+    return this.cachedSnapshot(channel).frame;
+  }
+
+  /** The snapshot frame and its size in bytes (measured once, with the serialisation). */
+  cachedSnapshot(channel: string): { readonly frame: string; readonly bytes: number } {
     const published = this.published.get(channel);
     if (published === undefined) throw new Error(`unknown channel ${channel}`);
     const cached = this.snapshots.get(channel);
-    if (cached !== undefined && cached.version === published.version) return cached.frame;
+    if (cached !== undefined && cached.version === published.version) return cached;
     const frame = JSON.stringify({ type: 'snapshot', channel, version: published.version, state: published.state });
-    this.snapshots.set(channel, { version: published.version, frame });
+    const entry = { version: published.version, frame, bytes: Buffer.byteLength(frame) };
+    this.snapshots.set(channel, entry);
     this.metrics.snapshotSerializations.inc({ channel });
-    return frame;
+    return entry;
   }
 
   /** Publishes a heartbeat to every socket: call right after `flush`. */

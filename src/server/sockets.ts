@@ -42,11 +42,11 @@ export function createSockets(deps: SocketDeps) {
   const sockets = new Set<Socket>();
   let nextId = 1;
 
-  const sendText = (ws: Socket, frame: string, type: string): number => {
+  const sendText = (ws: Socket, frame: string, type: string, bytes = Buffer.byteLength(frame)): number => {
     const status = ws.send(frame, false);
     if (status !== SEND_DROPPED) {
       metrics.framesOut.inc({ type });
-      metrics.bytesOut.inc(Buffer.byteLength(frame));
+      metrics.bytesOut.inc(bytes);
     }
     return status;
   };
@@ -66,7 +66,8 @@ export function createSockets(deps: SocketDeps) {
   };
 
   const sendSnapshot = (ws: Socket, data: SocketData, channel: string): void => {
-    const status = sendText(ws, fanout.snapshotFrame(channel), 'snapshot');
+    const snapshot = fanout.cachedSnapshot(channel);
+    const status = sendText(ws, snapshot.frame, 'snapshot', snapshot.bytes);
     if (status === SEND_DROPPED) {
       data.unsent.add(channel);
       return;

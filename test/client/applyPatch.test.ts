@@ -12,7 +12,11 @@ function freeze<T>(value: T): T {
   return value;
 }
 
-const json = fc.jsonValue({ maxDepth: 4 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+/** Any JSON without `__proto__` members: the decoder rejects those before they reach a projection, so diff need not handle them. */
+const json = fc
+  .jsonValue({ maxDepth: 4 })
+  .map((v) => JSON.parse(JSON.stringify(v)) as unknown)
+  .filter((v) => !JSON.stringify(v).includes('"__proto__"'));
 
 describe('applyPatch', () => {
   it('applies add, remove and replace by RFC 6902', () => {

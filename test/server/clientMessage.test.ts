@@ -16,8 +16,9 @@ describe('client messages', () => {
     expect(decodeClientMessage('[]')).toEqual(E.left('Expecting a JSON object'));
     expect(E.isLeft(decodeClientMessage('{"type":"hello"}'))).toBe(true);
     expect(decodeClientMessage('{"type":"subscribe","channels":"risk.state"}')).toEqual(
-      E.left('Expecting Channels at channels but instead got: "risk.state"'),
+      E.left('Expecting an array at channels but instead got: "risk.state"'),
     );
+    expect(decodeClientMessage('{"type":"subscribe","channels":[1]}')).toEqual(E.left('Expecting string at channels.0 but instead got: 1'));
     expect(decodeClientMessage('{"type":"resync","channel":3}')).toEqual(E.left('Expecting string at channel but instead got: 3'));
   });
 
