@@ -19,7 +19,8 @@ function bestOf(result: SuiteResult, target: TargetName): Sweep | undefined {
 
 /** A sweep's display name. */
 export function sweepLabel(s: Sweep): string {
-  return s.proposal ? `${TARGET_LABELS[s.target]} + ${s.proposal} (proposed)` : TARGET_LABELS[s.target];
+  const flush = s.flushMs !== undefined ? `, flush ${s.flushMs} ms` : '';
+  return (s.proposal ? `${TARGET_LABELS[s.target]} + ${s.proposal} (proposed)` : TARGET_LABELS[s.target]) + flush;
 }
 
 /** Checks the issue's targets against a suite's figures. */
@@ -51,7 +52,10 @@ export function checkTargets(result: SuiteResult, proposal?: string): TargetChec
         heavy.latency.p99 < P99_LIMIT_MS
       : undefined,
   });
-  const ours = result.sweeps.find((s) => s.target === 'ours' && s.proposal === proposal);
+  // Our best sweep for this variant, whatever its flush interval (the rows say which).
+  const ours = result.sweeps
+    .filter((s) => s.target === 'ours' && s.proposal === proposal)
+    .sort((a, b) => (b.best?.options.rate ?? 0) - (a.best?.options.rate ?? 0))[0];
   const sio = bestOf(result, 'socketio');
   const oursRate = ours?.best?.options.rate;
   const sioRate = sio?.best?.options.rate;
@@ -59,7 +63,7 @@ export function checkTargets(result: SuiteResult, proposal?: string): TargetChec
     target: `trades, 1,000 clients: highest rate with p99 under ${P99_LIMIT_MS} ms at least 50× the Socket.IO forwarder's`,
     measured:
       ours && sio
-        ? `pm-arb ${fmt(oursRate ?? 0)}/s vs Socket.IO ${fmt(sioRate ?? 0)}/s: ${oursRate && sioRate ? `${fmt(oursRate / sioRate)}×` : 'n/a'}`
+        ? `pm-arb ${oursRate ? `${fmt(oursRate)}/s${ours.flushMs !== undefined ? ` (flush ${ours.flushMs} ms)` : ''}` : 'no passing rate'} vs Socket.IO ${fmt(sioRate ?? 0)}/s${oursRate && sioRate ? `: ${fmt(oursRate / sioRate)}×` : ''}`
         : '–',
     pass: ours && sio ? (oursRate ?? 0) >= 50 * (sioRate ?? Infinity) : undefined,
   });

@@ -25,6 +25,8 @@ export interface Sweep {
   readonly target: TargetName;
   /** Set when the sweep ran a proposed server change rather than src/ as it is. */
   readonly proposal?: string;
+  /** Our server's flush interval when not its default. */
+  readonly flushMs?: number;
   readonly points: readonly LoadResult[];
   /** The highest passing point, if any. */
   readonly best: LoadResult | undefined;
@@ -38,11 +40,11 @@ export async function sweep(target: TargetName, rates: readonly number[], base: 
     const r = await runLoad({ ...base, target, rate });
     points.push(r);
     const ok = passes(r);
-    log(`  sweep ${target}${base.proposal ? `+${base.proposal}` : ''} ${rate}/s: p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, published ${Math.round(r.publishedPerS)}/s, server ${r.cpu.server.toFixed(2)} cores → ${ok ? 'pass' : 'fail'}`);
+    log(`  sweep ${target}${base.proposal ? `+${base.proposal}` : ''}${base.flushMs !== undefined ? ` flush ${base.flushMs} ms` : ''} ${rate}/s: p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, published ${Math.round(r.publishedPerS)}/s, server ${r.cpu.server.toFixed(2)} cores → ${ok ? 'pass' : 'fail'}`);
     if (!ok) break;
     best = r;
   }
-  return { target, proposal: base.proposal, points, best };
+  return { target, proposal: base.proposal, flushMs: base.flushMs, points, best };
 }
 
 /** The machine a suite ran on. */
