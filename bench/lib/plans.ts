@@ -27,16 +27,12 @@ export const FULL_PLAN: readonly Step[] = [
   ...(['socketio', 'uws', 'ours'] as const).map(
     (target): Step => ({ kind: 'sweep', target, rates: SWEEP_RATES[target], load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5 } }),
   ),
-  // The proposed server change (bench/proposals/flush-diff.patch), measured on a copy of src/.
-  { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10, proposal: 'flush-diff' } },
-  { kind: 'trades', load: { target: 'ours', workload: 'trades', clients: 100, rate: 50_000, durationS: 15, fullClients: 10, proposal: 'flush-diff' } },
-  { kind: 'sweep', target: 'ours', rates: SWEEP_RATES.ours, load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5, proposal: 'flush-diff' } },
-  // With flush-diff a delta is at most the projection's window, so a longer tick caps bytes/s whatever the event rate.
+  // A delta is at most the projection's window, so a longer tick caps bytes/s whatever the event rate.
   {
     kind: 'sweep',
     target: 'ours',
     rates: [500, 1_000, 2_000, 5_000, 10_000, 20_000],
-    load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5, proposal: 'flush-diff', flushMs: 100 },
+    load: { workload: 'trades', clients: 1_000, durationS: 10, fullClients: 5, flushMs: 100 },
   },
   ...(['ours', 'socketio', 'uws'] as const).map(
     (target): Step => ({ kind: 'storm', storm: { target, stormClients: 5_000, idleClients: 10_000, populateEvents: 2_000 } }),
