@@ -1,6 +1,7 @@
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
+import { own } from './keys';
 import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
@@ -148,30 +149,37 @@ interface StrategyTotals {
   readonly losses: number;
 }
 
-// Memos keyed by immutable maps: a map that did not change is never summed again.
-const totalsMemo = new WeakMap<object, StrategyTotals>();
+// Memo keyed by immutable maps: a map that did not change is never summed again.
 const exposureMemo = new WeakMap<object, Money>();
 
+/** The last strategy map summed, its totals and its size. */
+let lastTotals: { map: Readonly<Record<string, StrategyEntry>> | undefined; totals: StrategyTotals; count: number } = {
+  map: undefined,
+  totals: { realised: '0', wins: 0, losses: 0 },
+  count: 0,
+};
+
 function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyTotals {
-  const memo = totalsMemo.get(map);
-  if (memo !== undefined) return memo;
+  const last = lastTotals;
+  if (map === last.map) return last.totals;
   let wins = 0;
   let losses = 0;
-  let pnls = '';
+  let count = 0;
+  // Request and decision counts change the map far more often than P&L: sum again only when a P&L changed.
+  let samePnl = last.map !== undefined;
   for (const key in map) {
     const s = map[key] as StrategyEntry;
     wins += s.wins;
     losses += s.losses;
-    pnls += `${s.pnl} `;
+    count++;
+    if (samePnl) samePnl = own(last.map as Readonly<Record<string, StrategyEntry>>, key)?.pnl === s.pnl;
   }
-  // Request and decision counts change the map far more often than P&L: sum only new P&L lists.
-  if (pnls !== lastRealised.pnls) lastRealised = { pnls, realised: sumOf(Object.values(map).map((s) => s.pnl)) };
-  const totals = { realised: lastRealised.realised, wins, losses };
-  totalsMemo.set(map, totals);
+  const realised = samePnl && count === last.count ? last.totals.realised : sumOf(Object.values(map).map((s) => s.pnl));
+  const held = last.totals;
+  const totals = held.realised === realised && held.wins === wins && held.losses === losses ? held : { realised, wins, losses };
+  lastTotals = { map, totals, count };
   return totals;
 }
-
-let lastRealised = { pnls: '', realised: '0' };
 
 function sumOf(amounts: readonly Money[]): Money {
   let sum = '0';
