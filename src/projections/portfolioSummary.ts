@@ -149,8 +149,6 @@ interface StrategyTotals {
   readonly losses: number;
 }
 
-// Memo keyed by immutable maps: a map that did not change is never summed again.
-const exposureMemo = new WeakMap<object, Money>();
 
 /** The last strategy map summed, its totals and its size. */
 let lastTotals: { map: Readonly<Record<string, StrategyEntry>> | undefined; totals: StrategyTotals; count: number } = {
@@ -187,12 +185,12 @@ function sumOf(amounts: readonly Money[]): Money {
   return sum;
 }
 
+/** The last exposure map summed: an immutable map that did not change is never summed again. */
+let lastExposure: { map: Readonly<Record<string, Money>> | undefined; total: Money } = { map: undefined, total: '0' };
+
 function exposureTotal(map: Readonly<Record<string, Money>>): Money {
-  const memo = exposureMemo.get(map);
-  if (memo !== undefined) return memo;
-  const total = sumOf(Object.values(map));
-  exposureMemo.set(map, total);
-  return total;
+  if (map !== lastExposure.map) lastExposure = { map, total: sumOf(Object.values(map)) };
+  return lastExposure.total;
 }
 
 interface Performance {
@@ -216,8 +214,12 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   const last = curve[curve.length - 1];
   if (value === null || last?.value === value) return curve;
   const point: EquityPoint = { ts: eventTime(event), value };
-  const kept = curve.length >= MAX_EQUITY_POINTS ? curve.slice(curve.length - MAX_EQUITY_POINTS + 1) : curve;
-  return [...kept, point];
+  // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
+  const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
+  const next: EquityPoint[] = new Array<EquityPoint>(curve.length - from + 1);
+  for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
+  next[next.length - 1] = point;
+  return next;
 }
 
 function sameSummary(a: PortfolioSummaryState, b: PortfolioSummaryState): boolean {
