@@ -210,6 +210,21 @@ function performance(value: Money | null, base: Money | null): Performance {
   return lastPerformance;
 }
 
+/** How the last new equity curve was made from the one before it: what a diff need not rediscover. */
+export interface CurveSplice {
+  readonly before: readonly EquityPoint[];
+  readonly after: readonly EquityPoint[];
+  /** Points dropped from the front; one point was appended. */
+  readonly dropped: number;
+}
+
+let lastSplice: CurveSplice | undefined;
+
+/** The last equity curve extension (by identity of both arrays), so a diff of a long curve is O(1). */
+export function lastCurveSplice(): CurveSplice | undefined {
+  return lastSplice;
+}
+
 function extend(curve: readonly EquityPoint[], value: Money | null, event: Event): readonly EquityPoint[] {
   const last = curve[curve.length - 1];
   if (value === null || last?.value === value) return curve;
@@ -219,6 +234,7 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   const next: EquityPoint[] = new Array<EquityPoint>(curve.length - from + 1);
   for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
   next[next.length - 1] = point;
+  lastSplice = { before: curve, after: next, dropped: from };
   return next;
 }
 
