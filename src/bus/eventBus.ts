@@ -3,7 +3,7 @@ export type MessageHandler = (channel: string, payload: Buffer) => void;
 
 /** The bus port: bytes and channel names, nothing about events. */
 export interface EventBus {
-  /** Receive these channels (names without the prefix); resubscribes by itself after reconnects. */
+  /** Receive these channels (names without the prefix); resolves once they are live; resubscribes by itself after reconnects. */
   subscribe(channels: readonly string[], onMessage: MessageHandler): Promise<void>;
   /** Publish one message; resolves once the bus accepted it. */
   publish(channel: string, payload: string | Buffer): Promise<void>;

@@ -1,4 +1,4 @@
-import type { PatchOperation } from '../client/protocol';
+import { diff } from '../pipeline/jsonPatch';
 import type { Metrics } from './metrics';
 
 /** A projection's state and version, read at flush time. */
@@ -7,11 +7,10 @@ export interface StateSource {
   version(channel: string): number;
 }
 
-/** One change of one projection: the new version and the ops from the previous one. */
+/** One change of one projection: its new version. */
 export interface ChannelChange {
   readonly channel: string;
   readonly version: number;
-  readonly ops: readonly PatchOperation[];
 }
 
 /** Where serialised frames go: a topic publish, once per frame whatever the number of subscribers. */
@@ -22,7 +21,6 @@ interface Pending {
   to: number;
   tsFirst: string;
   ts: string;
-  ops: PatchOperation[];
 }
 
 interface Published {
@@ -35,8 +33,9 @@ export const HEARTBEAT_TOPIC = '#heartbeat';
 
 /**
  * Conflation and fan-out. Changes accumulate per channel; `flush` turns each channel's
- * pending changes into ONE delta frame, serialised once and published to the channel's
- * topic. What was last flushed is the "published" state: snapshots show it (never a
+ * pending changes into ONE delta frame — the diff from the last published state to the
+ * current one, so its size follows what changed, not how many events changed it —
+ * serialised once and published to the channel's topic. What was last flushed is the "published" state: snapshots show it (never a
  * version not yet sent as a delta), so a snapshot at V is always followed by a delta from V.
  */
 export class Fanout {
@@ -59,12 +58,11 @@ export class Fanout {
     const pending = this.pending.get(change.channel);
     if (pending === undefined) {
       const from = this.published.get(change.channel)?.version ?? 0;
-      this.pending.set(change.channel, { from, to: change.version, tsFirst: ts, ts, ops: [...change.ops] });
+      this.pending.set(change.channel, { from, to: change.version, tsFirst: ts, ts });
       return;
     }
     pending.to = change.version;
     pending.ts = ts;
-    for (const op of change.ops) pending.ops.push(op);
   }
 
   /** Whether any change waits for the next flush. */
@@ -77,8 +75,11 @@ export class Fanout {
     if (this.pending.size === 0) return;
     const now = this.now();
     for (const [channel, p] of this.pending) {
-      const frame = JSON.stringify({ type: 'delta', channel, from: p.from, to: p.to, ts: p.ts, ts_first: p.tsFirst, ops: p.ops });
-      this.published.set(channel, { version: p.to, state: this.source.state(channel) });
+      const state = this.source.state(channel);
+      // States are immutable: the identity-aware diff skips every subtree the tick left alone.
+      const ops = diff(this.published.get(channel)?.state, state);
+      const frame = JSON.stringify({ type: 'delta', channel, from: p.from, to: p.to, ts: p.ts, ts_first: p.tsFirst, ops });
+      this.published.set(channel, { version: p.to, state });
       this.publish(channel, frame);
       this.metrics.deltasPublished.inc({ channel });
       const first = Date.parse(p.tsFirst);

@@ -49,10 +49,9 @@ export class SystemProjection {
 
   /** Replaces the state; returns the change, or `undefined` when nothing differs. */
   refresh(next: SystemState): ChannelChange | undefined {
-    const ops = diff(this.current, next);
-    if (ops.length === 0) return undefined;
+    if (diff(this.current, next).length === 0) return undefined;
     this.current = next;
     this.currentVersion += 1;
-    return { channel: SYSTEM_CHANNEL, version: this.currentVersion, ops };
+    return { channel: SYSTEM_CHANNEL, version: this.currentVersion };
   }
 }

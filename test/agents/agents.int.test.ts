@@ -5,7 +5,7 @@ import { runAgents } from '../../src/agents';
 import { createRedisBus, type EventBus } from '../../src/bus';
 import { ProjectionClient } from '../../src/client';
 import { redisForTests } from '../support/redis';
-import { eventually, startHarness, type Harness } from '../server/harness';
+import { eventually, flushed, metricValue, startHarness, type Harness } from '../server/harness';
 
 const redis = await redisForTests();
 const skip = 'skip' in redis ? redis.skip : undefined;
@@ -50,7 +50,12 @@ describe.skipIf(skip !== undefined)(`agents → Redis → server → client${ski
 
   it('shows trades, risk and allocations within seconds, and ends equal to the agents\' own books', async () => {
     // Seed 9 trades at once and settles its first trade after 5 simulated minutes: 0.5 s at speed 600.
-    const agents = runAgents({ publish: (channel, payload) => bus.publish(channel, payload), seed: 9, speed: 600, stepMs: 50 });
+    let published = 0;
+    const publish = (channel: string, payload: string): Promise<void> => {
+      published += 1;
+      return bus.publish(channel, payload);
+    };
+    const agents = runAgents({ publish, seed: 9, speed: 600, stepMs: 50 });
     const trades = (): TradeResults | undefined => client.state('trade.results') as TradeResults | undefined;
     const risk = (): RiskState | undefined => client.state('risk.state') as RiskState | undefined;
     try {
@@ -66,8 +71,19 @@ describe.skipIf(skip !== undefined)(`agents → Redis → server → client${ski
 
     const ledger = agents.ledger();
     expect(ledger.settled).toBeGreaterThan(0);
-    await eventually(() => (trades()?.trade_count ?? 0) === ledger.trades.length, 5_000, 'trade count equals the ledger');
-    await eventually(() => same(risk()?.current_value, ledger.current_value), 5_000, 'value equals the ledger');
+    // Everything the agents published has reached the server, been flushed, and reached the client:
+    // waiting on one figure (the trade count, say) would let a later risk decision still be on its way.
+    let received = 0;
+    for (const deadline = Date.now() + 10_000; received < published && Date.now() < deadline; ) {
+      received = await metricValue(h.http, 'pmarb_events_in_total');
+      if (received < published) await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(received).toBe(published);
+    const versions = await flushed(h);
+    const channels = Object.keys(versions).filter((c) => c !== 'system');
+    await eventually(() => channels.every((c) => client.version(c) === versions[c]), 5_000, 'client at the flushed versions');
+    expect(trades()?.trade_count).toBe(ledger.trades.length);
+    expect(same(risk()?.current_value, ledger.current_value)).toBe(true);
     const portfolio = client.state('portfolio.summary') as Portfolio;
     expect(same(portfolio.pnl, ledger.pnl)).toBe(true);
     expect(portfolio.trade_count).toBe(ledger.trades.length);

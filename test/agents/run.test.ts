@@ -18,7 +18,14 @@ describe('runAgents', () => {
       },
       seed: 42, speed: 60, runId: 'feed1234', stepMs: 5, heartbeatMs: 5000, snapshotMs: 5000, clock,
     });
+    // About 400 ms on an idle machine; a starved timer steps less often, so wait for a settled trade.
+    const types = (): Set<string> =>
+      new Set(published.flatMap(({ channel, payload }) => {
+        const d = decodeEvent(channel, payload);
+        return E.isRight(d) ? [d.right.type] : [];
+      }));
     await sleep(400);
+    for (let waited = 0; !types().has('trade.settled') && waited < 10_000; waited += 50) await sleep(50);
     await handle.stop();
 
     const decoded = published.map(({ channel, payload }) => decodeEvent(channel, payload));

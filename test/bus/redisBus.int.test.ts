@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisBus, type EventBus } from '../../src/bus';
 import { decodeEvent, type Event, type Rejected } from '../../src/events';
+import { HoldingProxy } from '../support/holdingProxy';
 import { privateRedisForTests, redisForTests, uniquePrefix } from '../support/redis';
 
 const LEGACY_ALLOCATOR =
@@ -46,12 +47,34 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
   it('delivers a plain PUBLISH of a legacy allocator message as a decoded event', async () => {
     const got = await collect(bus, ['agent.updates']);
     await eventually(() => bus.connected);
-    await raw.publish(`${prefix}agent.updates`, LEGACY_ALLOCATOR);
-    await eventually(() => got.events.length === 1);
+    // Connected means subscribed: Redis has exactly one receiver for this message.
+    expect(await raw.publish(`${prefix}agent.updates`, LEGACY_ALLOCATOR)).toBe(1);
+    await eventually(() => got.events.length + got.rejected.length === 1);
+    expect(got.rejected).toEqual([]);
     const [event] = got.events;
     expect(event?.type).toBe('allocator.snapshot');
     expect(event?.channel).toBe('agent.updates');
     expect(event?.meta.agent).toBe('capital-allocator');
+  });
+
+  it('keeps a subscription asked for while the connection is still in its handshake', async () => {
+    const proxy = new HoldingProxy(Number(new URL(url).port || 6379));
+    await proxy.start();
+    const earlyPrefix = uniquePrefix('bus-handshake');
+    const early = createRedisBus({ url: `redis://127.0.0.1:${proxy.port}`, prefix: earlyPrefix });
+    try {
+      // Both connections are up and have sent their handshake; the proxy holds Redis's replies.
+      await eventually(() => proxy.clientsTalking === 2);
+      const subscribed = collect(early, ['agent.updates']);
+      proxy.release();
+      const got = await subscribed;
+      await eventually(() => early.connected);
+      expect(await raw.publish(`${earlyPrefix}agent.updates`, LEGACY_ALLOCATOR)).toBe(1);
+      await eventually(() => got.events.length === 1);
+    } finally {
+      await early.close();
+      await proxy.stop();
+    }
   });
 
   it('hands a non-JSON publish over as bytes, which the decoder rejects', async () => {
@@ -69,6 +92,19 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
     await eventually(() => seen.length >= 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(seen).toEqual(['trade.results']);
+  });
+
+  it('hands each handler only the channels it subscribed to, like the memory bus', async () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    await bus.subscribe(['strategy.performance'], (channel) => a.push(channel));
+    await bus.subscribe(['portfolio.summary'], (channel) => b.push(channel));
+    await bus.publish('portfolio.summary', 'to b');
+    await bus.publish('strategy.performance', 'to a');
+    await eventually(() => a.length === 1 && b.length === 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a).toEqual(['strategy.performance']);
+    expect(b).toEqual(['portfolio.summary']);
   });
 });
 

@@ -9,16 +9,16 @@ function liveSource() {
 }
 
 describe('fanout', () => {
-  it('conflates a tick\'s changes into one delta per channel, serialised once', () => {
+  it('conflates a tick\'s changes into one delta per channel: the net change, serialised once', () => {
     const { live, source } = liveSource();
     const published: [string, string][] = [];
     const fanout = new Fanout(['risk.state'], source, (topic, frame) => published.push([topic, frame]), createMetrics(), () => Date.parse('2026-01-01T00:00:01Z'));
     live.state = { n: 1 };
     live.version = 1;
-    fanout.push({ channel: 'risk.state', version: 1, ops: [{ op: 'replace', path: '/n', value: 1 }] }, '2026-01-01T00:00:00.100Z');
+    fanout.push({ channel: 'risk.state', version: 1 }, '2026-01-01T00:00:00.100Z');
     live.state = { n: 2 };
     live.version = 3;
-    fanout.push({ channel: 'risk.state', version: 3, ops: [{ op: 'replace', path: '/n', value: 2 }] }, '2026-01-01T00:00:00.200Z');
+    fanout.push({ channel: 'risk.state', version: 3 }, '2026-01-01T00:00:00.200Z');
     expect(published).toEqual([]);
     fanout.flush();
     expect(published).toHaveLength(1);
@@ -30,10 +30,7 @@ describe('fanout', () => {
       to: 3,
       ts: '2026-01-01T00:00:00.200Z',
       ts_first: '2026-01-01T00:00:00.100Z',
-      ops: [
-        { op: 'replace', path: '/n', value: 1 },
-        { op: 'replace', path: '/n', value: 2 },
-      ],
+      ops: [{ op: 'replace', path: '/n', value: 2 }],
     });
     fanout.flush();
     expect(published).toHaveLength(1);
@@ -47,7 +44,7 @@ describe('fanout', () => {
     expect(fanout.snapshotFrame('risk.state')).toBe(first);
     live.state = { n: 5 };
     live.version = 1;
-    fanout.push({ channel: 'risk.state', version: 1, ops: [{ op: 'replace', path: '/n', value: 5 }] }, '2026-01-01T00:00:00Z');
+    fanout.push({ channel: 'risk.state', version: 1 }, '2026-01-01T00:00:00Z');
     expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 0, state: { n: 0 } });
     fanout.flush();
     expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 1, state: { n: 5 } });
@@ -61,7 +58,7 @@ describe('fanout', () => {
     const published: [string, string][] = [];
     const fanout = new Fanout(['a', 'b'], source, (topic, frame) => published.push([topic, frame]), createMetrics());
     live.version = 7;
-    fanout.push({ channel: 'a', version: 7, ops: [] }, '2026-01-01T00:00:00Z');
+    fanout.push({ channel: 'a', version: 7 }, '2026-01-01T00:00:00Z');
     fanout.publishHeartbeat();
     expect(published).toEqual([[HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":0,"b":0}}']]);
     fanout.flush();

@@ -1,0 +1,277 @@
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { BenchChild } from './child';
+import { mergeHistograms, summarise, type LatencySummary } from './histogram';
+import type { ConnectedReport, CountsReport, ConvergeReport } from './ipc';
+import { freePort, sleep, waitFor } from './net';
+import { prepareProposal } from './proposal';
+import { awaitQuietMachine, coreShare, sampleMachine, sampleProc, type ProcSample } from './procStats';
+import { startTarget, type RunningTarget, type TargetName } from './targets';
+import { workloadOf, type WorkloadName } from './workloads';
+
+/** One load run: a target, a workload, a client count and an event rate. */
+export interface LoadOptions {
+  readonly target: TargetName;
+  readonly workload: WorkloadName;
+  readonly clients: number;
+  readonly rate: number;
+  readonly durationS: number;
+  /** Our server's flush interval; `undefined` = its default. */
+  readonly flushMs?: number;
+  /** Full clients (ours only) that apply every delta for the convergence check. */
+  readonly fullClients: number;
+  readonly clientProcs?: number;
+  /** Counting clients record the latency of one frame in this many. */
+  readonly sampleEvery?: number;
+  readonly redisUrl: string;
+  readonly outDir: string;
+  readonly cpuProf?: boolean;
+  readonly runId: string;
+  /** A proposed server change (bench/proposals/<name>.patch) to run instead of src/ as it is. */
+  readonly proposal?: string;
+}
+
+/** CPU in cores (1 = one core busy) over the measured window. */
+export interface CpuFigures {
+  readonly server: number;
+  readonly clients: number;
+  readonly clientsMax: number;
+  readonly publisher: number;
+  readonly redis: number;
+  /** Interrupt time (irq + softirq), mostly the kernel's loopback network stack, charged to no process. */
+  readonly kernelIrq: number;
+  /** Everything else on the machine: other programs (and kernel threads). */
+  readonly other: number;
+}
+
+/** What one load run measured. */
+export interface LoadResult {
+  readonly options: Omit<LoadOptions, 'outDir' | 'redisUrl' | 'runId'>;
+  readonly clientProcs: number;
+  readonly connected: number;
+  readonly connectFailed: number;
+  readonly windowS: number;
+  readonly publishedPerS: number;
+  readonly publishedTotal: number;
+  readonly publisherMaxBehind: number;
+  readonly ingestedTotal: number | undefined;
+  readonly ingestedPerS: number | undefined;
+  readonly lost: number | undefined;
+  readonly framesPerS: number;
+  readonly bytesPerS: number;
+  readonly latency: LatencySummary;
+  readonly cpu: CpuFigures;
+  readonly serverCpuMsPer1kFrames: number;
+  readonly serverCpuMsPer1kEvents: number | undefined;
+  readonly serverRssMb: { readonly idle: number; readonly connected: number; readonly end: number };
+  readonly closedDuringRun: number;
+  readonly gaps: number;
+  /** Our server's own counts: rejected messages and events its seq tracking found missing. */
+  readonly serverFaults: { readonly rejected: number; readonly seqLost: number } | undefined;
+  readonly convergence: { readonly fullClients: number; readonly equal: number; readonly mismatches: readonly string[] } | undefined;
+  readonly bound: string;
+  /** Machine CPU in use (cores) just before the run started, after waiting up to QUIET_WAIT_MS for quiet. */
+  readonly backgroundCores: number;
+  /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far. */
+  readonly timeline: readonly { readonly t: number; readonly cpu: number; readonly rssMb: number; readonly ingested: number | undefined }[];
+}
+
+/** The redis-server pid, when Redis runs on this machine (for CPU sampling). */
+export async function redisPid(redisUrl: string): Promise<number | undefined> {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    const info = await redis.info('server');
+    const pid = Number(/process_id:(\d+)/.exec(info)?.[1]);
+    return Number.isFinite(pid) && sampleProc(pid) !== undefined ? pid : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Which resource bounded a run, from CPU shares (two cores shared by everything). */
+export function boundOf(cpu: CpuFigures, clientProcs: number, lost: number | undefined): string {
+  if (cpu.server >= 0.9) return 'server CPU';
+  if (cpu.clientsMax >= 0.9 || cpu.clients >= 0.9 * clientProcs) return 'client CPU';
+  if (cpu.redis >= 0.9) return 'Redis CPU';
+  const total = cpu.server + cpu.clients + cpu.publisher + cpu.redis + cpu.kernelIrq + cpu.other;
+  if (total >= 1.8 && cpu.other >= 0.5) return 'machine CPU (other programs on the machine)';
+  if (total >= 1.8 && cpu.kernelIrq >= 0.5) return 'machine CPU (kernel loopback network)';
+  if (total >= 1.8) return 'machine CPU (2 cores shared)';
+  if (lost !== undefined && lost > 0) return 'Redis pub/sub buffer (subscriber dropped)';
+  return 'not saturated (publisher schedule)';
+}
+
+const mb = (s: ProcSample | undefined): number => Math.round(((s?.rssBytes ?? 0) / 1048576) * 10) / 10;
+const share = (a: ProcSample | undefined, b: ProcSample | undefined): number => (a && b ? coreShare(a, b) : 0);
+
+/** Client processes for a client count: at least 2 (two cores), at most 4,000 sockets each. */
+export function clientProcsFor(clients: number): number {
+  return Math.max(2, Math.ceil(clients / 4_000));
+}
+
+/** Splits `n` as evenly as possible over `k` parts. */
+export function split(n: number, k: number): number[] {
+  return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
+}
+
+/** How long a run waits for other programs on the machine to quiet down (BENCH_QUIET_WAIT_MS, default 60 s). */
+export function quietWaitMs(): number {
+  return Number(process.env.BENCH_QUIET_WAIT_MS ?? 60_000);
+}
+
+/** Runs one load scenario end to end and tears everything down. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const workload = workloadOf(options.workload);
+  const fullClients = options.target === 'ours' ? Math.min(options.fullClients, options.clients) : 0;
+  const procs = options.clientProcs ?? clientProcsFor(options.clients);
+  const prefix = `bench-${options.runId}-${options.target}-${Math.random().toString(36).slice(2, 8)}:`;
+  const label = `${options.target}${options.proposal ? `+${options.proposal}` : ''}-${options.workload}-c${options.clients}-r${options.rate}`;
+  const serverEntry = options.proposal && options.target === 'ours' ? prepareProposal(options.proposal) : undefined;
+  const backgroundCores = await awaitQuietMachine(quietWaitMs());
+  const port = await freePort();
+  const target: RunningTarget = await startTarget({
+    name: options.target,
+    port,
+    redisUrl: options.redisUrl,
+    prefix,
+    channels: workload.channels,
+    flushMs: options.flushMs,
+    cpuProfDir: options.cpuProf ? join(options.outDir, 'prof', label) : undefined,
+    logFile: join(options.outDir, 'logs', `${label}.log`),
+    serverEntry,
+  });
+  const publisher = new BenchChild('publisher.ts', [options.redisUrl, prefix, options.workload, options.runId]);
+  const workers = Array.from(
+    { length: procs },
+    (_, i) =>
+      new BenchChild('clientWorker.ts', [options.target, String(port), workload.channels.join(','), String(i), String(options.sampleEvery ?? 1)]),
+  );
+  const rPid = await redisPid(options.redisUrl);
+  try {
+    await publisher.next('ready', 30_000);
+    await Promise.all(workers.map((w) => w.next('ready', 30_000)));
+    const idle = sampleProc(target.pid);
+    const counts = split(options.clients, procs);
+    const fulls = split(fullClients, procs);
+    const startAt = Date.now() + 300;
+    workers.forEach((w, i) => w.send({ type: 'connect', count: counts[i], full: fulls[i], startAt }));
+    const connected: ConnectedReport[] = await Promise.all(workers.map((w) => w.next('connected', 120_000)));
+    const afterConnect = sampleProc(target.pid);
+
+    // Publish; measure from after a warm-up (JIT, first snapshots) until the server drained.
+    const durationMs = options.durationS * 1000;
+    const warmupMs = Math.min(2_000, durationMs * 0.15);
+    const ingested0 = (await target.ingested(30_000)) ?? 0;
+    publisher.send({ type: 'publish', rate: options.rate, durationMs });
+    const timeline: { t: number; cpu: number; rssMb: number; ingested: number | undefined }[] = [];
+    let last = sampleProc(target.pid);
+    const t0 = performance.now();
+    const ticker = setInterval(() => {
+      const now = sampleProc(target.pid);
+      void target.ingested().then((n) => {
+        timeline.push({ t: Math.round(performance.now() - t0) / 1000, cpu: share(last, now), rssMb: mb(now), ingested: n === undefined ? undefined : n - ingested0 });
+        last = now;
+      });
+    }, 1_000);
+    await sleep(warmupMs);
+    for (const w of workers) w.send({ type: 'measure' });
+    const ingestedStart = await target.ingested();
+    const pids = { server: target.pid, publisher: publisher.pid, redis: rPid ?? -1, workers: workers.map((w) => w.pid) };
+    const machineBefore = { ...sampleMachine(), at: performance.now() };
+    const before = { server: sampleProc(pids.server), publisher: sampleProc(pids.publisher), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
+    const published = await publisher.next('published', durationMs * 2 + 60_000);
+    clearInterval(ticker);
+    for (const w of workers) w.send({ type: 'mark' });
+    // Drain: wait until the server took every published event (or gives up), plus a flush.
+    await waitFor(async () => ((await target.ingested()) ?? 0) - ingested0 >= published.count, 5_000);
+    await sleep(Math.max(300, 3 * (options.flushMs ?? 50)));
+    for (const w of workers) w.send({ type: 'report' });
+    const machineAfter = { ...sampleMachine(), at: performance.now() };
+    const after = { server: sampleProc(pids.server), publisher: sampleProc(pids.publisher), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
+    const ingestedEnd = await target.ingested(30_000);
+    const reports: CountsReport[] = await Promise.all(workers.map((w) => w.next('counts', 30_000)));
+
+    let convergence: ConvergeReport[] | undefined;
+    if (fullClients > 0) {
+      for (const w of workers) w.send({ type: 'converge', timeoutMs: 10_000 });
+      convergence = await Promise.all(workers.map((w) => w.next('converged', 60_000)));
+    }
+    const end = sampleProc(target.pid);
+    const serverFaults = await target.faults();
+
+    const windowMs = Math.max(...reports.map((r) => r.elapsedMs));
+    const frames = reports.reduce((s, r) => s + r.frames, 0);
+    const markedMs = Math.max(...reports.map((r) => r.marked.elapsedMs));
+    const markedFrames = reports.reduce((s, r) => s + r.marked.frames, 0);
+    const markedBytes = reports.reduce((s, r) => s + r.marked.bytes, 0);
+    const workerShares = pids.workers.map((_, i) => share(before.workers[i], after.workers[i]));
+    const ours = {
+      server: share(before.server, after.server),
+      clients: workerShares.reduce((s, x) => s + x, 0),
+      clientsMax: Math.max(...workerShares),
+      publisher: share(before.publisher, after.publisher),
+      redis: share(before.redis, after.redis),
+    };
+    const wallMs = machineAfter.at - machineBefore.at;
+    const machine = (machineAfter.busyMs - machineBefore.busyMs) / wallMs;
+    const kernelIrq = (machineAfter.irqMs - machineBefore.irqMs) / wallMs;
+    const cpu: CpuFigures = {
+      ...ours,
+      kernelIrq,
+      other: Math.max(0, machine - kernelIrq - ours.server - ours.clients - ours.publisher - ours.redis),
+    };
+    const serverCpuMs = (after.server?.cpuMs ?? 0) - (before.server?.cpuMs ?? 0);
+    const ingestedInWindow = ingestedStart !== undefined && ingestedEnd !== undefined ? ingestedEnd - ingestedStart : undefined;
+    const ingestedTotal = ingestedEnd !== undefined ? ingestedEnd - ingested0 : undefined;
+    const lost = ingestedTotal !== undefined ? published.count - ingestedTotal : undefined;
+    const latency = summarise(mergeHistograms(reports.map((r) => r.latencyHistogram)));
+    return {
+      options: {
+        target: options.target,
+        workload: options.workload,
+        clients: options.clients,
+        rate: options.rate,
+        durationS: options.durationS,
+        flushMs: options.flushMs,
+        fullClients,
+        sampleEvery: options.sampleEvery ?? 1,
+        cpuProf: options.cpuProf ?? false,
+        proposal: options.proposal,
+      },
+      clientProcs: procs,
+      connected: connected.reduce((s, c) => s + c.open, 0),
+      connectFailed: connected.reduce((s, c) => s + c.failed, 0),
+      windowS: windowMs / 1000,
+      publishedPerS: (published.count / published.elapsedMs) * 1000,
+      publishedTotal: published.count,
+      publisherMaxBehind: published.maxBehind,
+      ingestedTotal,
+      ingestedPerS: ingestedTotal !== undefined ? (ingestedTotal / published.elapsedMs) * 1000 : undefined,
+      lost,
+      framesPerS: (markedFrames / markedMs) * 1000,
+      bytesPerS: (markedBytes / markedMs) * 1000,
+      latency,
+      cpu,
+      serverCpuMsPer1kFrames: frames > 0 ? serverCpuMs / (frames / 1000) : 0,
+      serverCpuMsPer1kEvents: ingestedInWindow ? serverCpuMs / (ingestedInWindow / 1000) : undefined,
+      serverRssMb: { idle: mb(idle), connected: mb(afterConnect), end: mb(end) },
+      closedDuringRun: reports.reduce((s, r) => s + r.closed, 0),
+      gaps: reports.reduce((s, r) => s + r.gaps, 0),
+      serverFaults,
+      convergence: convergence && {
+        fullClients: convergence.reduce((s, c) => s + c.fullClients, 0),
+        equal: convergence.reduce((s, c) => s + c.equal, 0),
+        mismatches: convergence.flatMap((c) => c.mismatches).slice(0, 5),
+      },
+      bound: boundOf(cpu, procs, lost),
+      timeline,
+      backgroundCores,
+    };
+  } finally {
+    await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);
+    await target.stop();
+  }
+}
