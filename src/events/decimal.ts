@@ -15,14 +15,51 @@ interface DecimalBrand {
 /** An exact decimal number carried as a string, e.g. `"25.00"`, `"1E+2"`. */
 export type Decimal = t.Branded<string, DecimalBrand>;
 
-/** Whether `s` is a decimal string within PROTOCOL.md's bounds. */
+/** Whether `c` is the code of an ASCII digit (what `\\d` matches). */
+function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
+/**
+ * Whether `s` is a decimal string within PROTOCOL.md's bounds. The grammar and the written
+ * exponent are checked by a char loop (this runs for every amount and price of every event;
+ * a regex match would allocate its captures); only strings longer than the digit limit go
+ * on to count their digits.
+ */
 export function isDecimalString(s: string): boolean {
+  const n = s.length;
+  let i = 0;
+  if (n > 0 && (s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45)) i++;
+  const whole = i;
+  while (i < n && isDigit(s.charCodeAt(i))) i++;
+  if (i === whole) return false;
+  if (i < n && s.charCodeAt(i) === 46) {
+    const fraction = ++i;
+    while (i < n && isDigit(s.charCodeAt(i))) i++;
+    if (i === fraction) return false;
+  }
+  if (i < n) {
+    const e = s.charCodeAt(i++);
+    if (e !== 101 && e !== 69) return false;
+    if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
+    const digits = i;
+    let exponent = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (!isDigit(c)) return false;
+      exponent = exponent * 10 + (c - 48);
+    }
+    if (i === digits || exponent > MAX_EXPONENT) return false;
+  }
+  // Fewer characters than the digit limit: neither the digit count nor the magnitude can be exceeded.
+  return n <= MAX_SIGNIFICANT_DIGITS || isBoundedLong(s);
+}
+
+/** The digit count and magnitude bounds, for a long string already known to match the grammar. */
+function isBoundedLong(s: string): boolean {
   const m = DECIMAL_RE.exec(s);
   if (m === null) return false;
   const exponent = m[3] === undefined ? 0 : Number(m[3]);
-  if (Math.abs(exponent) > MAX_EXPONENT) return false;
-  // Fewer characters than the digit limit: neither the digit count nor the magnitude can be exceeded.
-  if (s.length <= MAX_SIGNIFICANT_DIGITS) return true;
   const whole = (m[1] ?? '').replace(/^0+/, '');
   const fraction = m[2] ?? '';
   const digits = (whole + fraction).replace(/^0+/, '');

@@ -36,7 +36,8 @@ export const SAMPLE_CHARS = 256;
 
 /** Cheap pre-check: only messages that could hold a forbidden key (or hide one in a `\\u` escape) are walked. */
 function mayHoldUnsafeKey(text: string): boolean {
-  return text.includes('__proto__') || text.includes('constructor') || text.includes('prototype') || text.includes('\\u');
+  // `proto` covers both `__proto__` and `prototype`: three scans instead of four.
+  return text.includes('proto') || text.includes('constructor') || text.includes('\\u');
 }
 
 /** Decoding options. */
@@ -52,50 +53,82 @@ export interface DecodeOptions {
 export function decodeEvent(channel: string, raw: Buffer | string, options: DecodeOptions = {}): E.Either<Rejected, Event> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
-  const reject = (reason: RejectReason, message: string): E.Either<Rejected, Event> =>
-    E.left({ channel, reason, message, sample: sampleOf(raw), bytes });
 
-  if (bytes > maxBytes) return reject('too_large', `Message of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`);
-  if (!isAgentChannel(channel)) return reject('unknown_channel', `Unknown channel "${channel}"`);
+  if (bytes > maxBytes) return reject(channel, raw, bytes, 'too_large', `Message of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`);
+  if (!isAgentChannel(channel)) return reject(channel, raw, bytes, 'unknown_channel', `Unknown channel "${channel}"`);
 
   const text = typeof raw === 'string' ? raw : raw.toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return reject('not_json', `Not JSON: ${(error as Error).message}`);
+    return reject(channel, raw, bytes, 'not_json', `Not JSON: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    return reject('not_object', `Expecting a JSON object but instead got: ${Array.isArray(json) ? 'an array' : text.slice(0, 40)}`);
+    const got = Array.isArray(json) ? 'an array' : text.slice(0, 40);
+    return reject(channel, raw, bytes, 'not_object', `Expecting a JSON object but instead got: ${got}`);
   }
   if (mayHoldUnsafeKey(text)) {
     const path = findUnsafeKey(json, '');
-    if (path !== undefined) return reject('unsafe_key', `Forbidden key at ${path.length > 120 ? `…${path.slice(-120)}` : path}`);
+    if (path !== undefined) {
+      return reject(channel, raw, bytes, 'unsafe_key', `Forbidden key at ${path.length > 120 ? `…${path.slice(-120)}` : path}`);
+    }
   }
 
-  let head: { type: string; data: unknown; meta: EventMeta };
+  let type: string;
+  let payload: unknown;
+  let meta: EventMeta;
   if (Object.prototype.hasOwnProperty.call(json, 'v')) {
     const envelope = check(EnvelopeV1, json);
-    if (E.isLeft(envelope)) return reject('bad_envelope', describeErrors(envelope.left, ''));
-    const { id, agent, seq, ts, type, data } = envelope.right;
+    if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(EnvelopeV1, json), ''));
+    const { id, agent, seq, ts } = envelope;
     const run = runOf(id, agent, seq);
     if (run === undefined) {
-      return reject('bad_envelope', `Expecting id "${agent}:<run>:${seq}" at id but instead got: ${JSON.stringify(id)}`);
+      return reject(channel, raw, bytes, 'bad_envelope', `Expecting id "${agent}:<run>:${seq}" at id but instead got: ${JSON.stringify(id)}`);
     }
-    head = { type, data, meta: { agent, id, run, seq, ts } };
+    type = envelope.type;
+    payload = envelope.data;
+    meta = { agent, id, run, seq, ts };
   } else {
     const envelope = check(LegacyEnvelope, json);
-    if (E.isLeft(envelope)) return reject('bad_envelope', describeErrors(envelope.left, ''));
-    const { agent, type, data } = envelope.right;
-    head = { type, data, meta: { agent, id: null, run: null, seq: null, ts: null } };
+    if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(LegacyEnvelope, json), ''));
+    type = envelope.type;
+    payload = envelope.data;
+    meta = { agent: envelope.agent, id: null, run: null, seq: null, ts: null };
   }
 
-  const tag = tagFor(channel, head.type);
-  if (tag === undefined) return reject('unknown_type', `Unknown event type "${head.type}" on channel ${channel}`);
-  const codec = CATALOG[tag].codec as t.Type<unknown>;
-  const data = check(codec, head.data);
-  if (E.isLeft(data)) return reject('bad_data', describeErrors(data.left, 'data'));
-  return E.right({ type: tag, channel: CATALOG[tag].channel, meta: head.meta, data: data.right } as Event);
+  const tag = tagFor(channel, type);
+  if (tag === undefined) return reject(channel, raw, bytes, 'unknown_type', `Unknown event type "${type}" on channel ${channel}`);
+  const { codec, channel: home } = CATALOG[tag];
+  const data = check(codec as t.Type<unknown>, payload);
+  if (data === INVALID) return reject(channel, raw, bytes, 'bad_data', describeErrors(errorsOf(codec as t.Type<unknown>, payload), 'data'));
+  return E.right({ type: tag, channel: home, meta, data } as Event);
+}
+
+function reject(channel: string, raw: Buffer | string, bytes: number, reason: RejectReason, message: string): E.Either<Rejected, Event> {
+  return E.left({ channel, reason, message, sample: sampleOf(raw), bytes });
+}
+
+/** What `check` returns for a value its codec refuses: unlike `undefined`, never a decoded value. */
+const INVALID: unique symbol = Symbol('invalid');
+
+/**
+ * `codec.decode`'s value, or `INVALID` when it fails, with the type guard tried first: for a
+ * valid value (nearly every message) it allocates no validation contexts nor an `Either`. Our
+ * codecs never transform, so a value that passes `is` is exactly what `decode` would return;
+ * only a value the guard refuses pays for `decode` (which may still accept it, e.g. a missing
+ * `t.unknown` field).
+ */
+function check<A, O>(codec: t.Type<A, O, unknown>, u: unknown): A | typeof INVALID {
+  if (codec.is(u)) return u;
+  const result = codec.decode(u);
+  return result._tag === 'Right' ? result.right : INVALID;
+}
+
+/** The errors `decode` reports for a value `check` refused (the failure path: decodes again, to keep the hot path lean). */
+function errorsOf<A, O>(codec: t.Type<A, O, unknown>, u: unknown): t.Errors {
+  const result = codec.decode(u);
+  return result._tag === 'Left' ? result.left : [];
 }
 
 function sampleOf(raw: Buffer | string): string {
@@ -122,13 +155,4 @@ function findUnsafeKey(root: unknown, rootPath: string): string | undefined {
     }
   }
   return undefined;
-}
-
-/**
- * `codec.decode`, with the type guard tried first: for a valid value (nearly every message) it
- * allocates no validation contexts. Our codecs never transform, so a value that passes `is` is
- * exactly what `decode` would return; only an invalid one pays for `decode`'s error paths.
- */
-function check<A>(codec: t.Type<A, unknown>, u: unknown): E.Either<t.Errors, A> {
-  return codec.is(u) ? E.right(u) : codec.decode(u);
 }

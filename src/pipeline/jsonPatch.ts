@@ -14,12 +14,44 @@ export function escapePointer(key: string): string {
 }
 
 /**
- * Ops turning `before` into `after` (immutable JSON values; subtrees that are `===` are skipped).
- * Ops share values with `after`: serialise them, never mutate them.
+ * A change to one array known by whoever made it: `after` is `before` without its first
+ * `dropped` items, then new items (none of them in `before`) appended: a bounded series, such
+ * as an equity curve.
  */
-export function diff(before: unknown, after: unknown): Operation[] {
+export interface KnownSplice {
+  readonly before: readonly unknown[];
+  readonly after: readonly unknown[];
+  readonly dropped: number;
+}
+
+/**
+ * Whether the walk below would see `splice` as removes at the front and adds at the back: it
+ * does when nothing is dropped, or when a kept item (an object, found within the lookahead)
+ * follows the dropped ones; otherwise the walk is left to decide.
+ */
+function isPlainSplice({ before, after, dropped }: KnownSplice): boolean {
+  if (dropped === 0) return true;
+  const first = after[0];
+  return dropped < before.length && dropped <= LOOKAHEAD && typeof first === 'object' && first !== null;
+}
+
+/** The splice the running `diff` may use; module scratch, so the recursion carries no extra argument. */
+let known: KnownSplice | undefined;
+
+/**
+ * Ops turning `before` into `after` (immutable JSON values; subtrees that are `===` are skipped).
+ * Ops share values with `after`: serialise them, never mutate them. With `splice`, that very
+ * pair of arrays (by identity) is diffed in O(changes) instead of walking a long series; the ops
+ * are those the alignment below would find.
+ */
+export function diff(before: unknown, after: unknown, splice?: KnownSplice): Operation[] {
   const ops: Operation[] = [];
-  diffInto(before, after, '', ops);
+  known = splice;
+  try {
+    diffInto(before, after, '', ops);
+  } finally {
+    known = undefined;
+  }
   return ops;
 }
 
@@ -71,6 +103,11 @@ function diffObjects(before: Record<string, unknown>, after: Record<string, unkn
  * Invariant: the patched array so far is `after[0..j) ++ before[i..)`.
  */
 function diffArrays(before: readonly unknown[], after: readonly unknown[], path: string, ops: Operation[]): void {
+  if (known !== undefined && before === known.before && after === known.after && isPlainSplice(known)) {
+    for (let k = 0; k < known.dropped; k++) ops.push({ op: 'remove', path: `${path}/0` });
+    for (let j = before.length - known.dropped; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
+    return;
+  }
   let i = 0;
   let j = 0;
   while (i < before.length && j < after.length) {

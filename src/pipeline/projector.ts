@@ -1,6 +1,7 @@
 import { AGENT_CHANNELS, type AgentChannel, type Event, type EventTag } from '../events';
 import {
   agentUpdates,
+  lastCurveSplice,
   portfolioSummary,
   riskState,
   strategyPerformance,
@@ -149,7 +150,8 @@ export class Projector {
   private commit(channel: AgentChannel, after: unknown, changes: Change[]): void {
     const before = this.states[channel];
     if (after === before) return;
-    const ops = diff(before, after);
+    // The summary's equity curve (up to 500 points) changes by a splice its projection records.
+    const ops = diff(before, after, channel === 'portfolio.summary' ? lastCurveSplice() : undefined);
     if (ops.length === 0) return; // equal content: keep the old reference, no version consumed
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
     const version = this.versionSource.next(channel, this.versions[channel]);

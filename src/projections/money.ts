@@ -29,76 +29,108 @@ export function plain(d: string): Money {
   return CANONICAL_RE.test(d) ? d : fix(big(d));
 }
 
+/** Powers of ten that doubles hold exactly (10^0 … 10^22). */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+// The last plain decimal `parse` read, as `units × 10^-scale`: module scratch, so the hot path allocates nothing.
+let parsedUnits = 0;
+let parsedScale = 0;
+
 /**
- * A plain decimal as an exact integer count of 10^-scale units, when it fits a double exactly
- * (15 digits or fewer); `undefined` sends the caller to big.js.
+ * Reads a plain decimal (`-?digits[.digits]`) of 15 digits or fewer, which a double holds
+ * exactly, into `parsedUnits`/`parsedScale`; `false` sends the caller to big.js.
+ * A char loop: this runs several times per event, where a regex match would allocate.
  */
-interface Scaled {
-  readonly units: number;
-  readonly scale: number;
+function parse(d: string): boolean {
+  const n = d.length;
+  let i = n > 0 && d.charCodeAt(0) === 45 ? 1 : 0;
+  const negative = i === 1;
+  const first = i;
+  let units = 0;
+  for (; i < n; i++) {
+    const c = d.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    units = units * 10 + c;
+  }
+  const whole = i - first;
+  if (whole === 0) return false;
+  let scale = 0;
+  if (i < n) {
+    if (d.charCodeAt(i) !== 46) return false;
+    for (i++; i < n; i++) {
+      const c = d.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return false;
+      units = units * 10 + c;
+      scale++;
+    }
+    if (scale === 0) return false;
+  }
+  if (whole + scale > 15) return false;
+  parsedUnits = negative ? -units : units;
+  parsedScale = scale;
+  return true;
 }
-const PLAIN_RE = /^(-?)(\d+)(?:\.(\d+))?$/;
 
-function scaled(d: string): Scaled | undefined {
-  const m = PLAIN_RE.exec(d);
-  if (m === null) return undefined;
-  const fraction = m[3] ?? '';
-  const digits = (m[2] ?? '') + fraction;
-  if (digits.length > 15) return undefined;
-  const units = Number(digits);
-  return { units: m[1] === '-' ? -units : units, scale: fraction.length };
-}
+// Both operands of the last successful `aligned`, at their common scale.
+let alignedX = 0;
+let alignedY = 0;
+let alignedScale = 0;
 
-/** Both at the larger scale, or `undefined` when that leaves the exact range of doubles. */
-function aligned(a: string, b: string): [number, number, number] | undefined {
-  const x = scaled(a);
-  const y = scaled(b);
-  if (x === undefined || y === undefined) return undefined;
-  const scale = Math.max(x.scale, y.scale);
-  const ux = x.units * 10 ** (scale - x.scale);
-  const uy = y.units * 10 ** (scale - y.scale);
-  if (!Number.isSafeInteger(ux) || !Number.isSafeInteger(uy)) return undefined;
-  return [ux, uy, scale];
+/** Both at the larger scale, or `false` when that leaves the exact range of doubles. */
+function aligned(a: string, b: string): boolean {
+  if (!parse(a)) return false;
+  const x = parsedUnits;
+  const xs = parsedScale;
+  if (!parse(b)) return false;
+  const scale = Math.max(xs, parsedScale);
+  const ux = x * (POW10[scale - xs] as number);
+  const uy = parsedUnits * (POW10[scale - parsedScale] as number);
+  if (!Number.isSafeInteger(ux) || !Number.isSafeInteger(uy)) return false;
+  alignedX = ux;
+  alignedY = uy;
+  alignedScale = scale;
+  return true;
 }
 
 /** `units × 10^-scale` in canonical plain notation (`units` a safe integer). */
 function format(units: number, scale: number): Money {
   if (units === 0) return '0';
-  const negative = units < 0;
-  let digits = String(negative ? -units : units);
-  if (scale > 0) {
-    digits = digits.padStart(scale + 1, '0');
-    const whole = digits.slice(0, digits.length - scale);
-    const fraction = digits.slice(digits.length - scale).replace(/0+$/, '');
-    digits = fraction === '' ? whole : `${whole}.${fraction}`;
+  // Trailing zeros go first, in the integer: exact, since `units` is a multiple of 10 each time.
+  while (scale > 0 && units % 10 === 0) {
+    units /= 10;
+    scale--;
   }
-  return negative ? `-${digits}` : digits;
+  const negative = units < 0;
+  const digits = String(negative ? -units : units);
+  let out = digits;
+  if (scale > 0) {
+    const cut = digits.length - scale;
+    out = cut > 0 ? `${digits.slice(0, cut)}.${digits.slice(cut)}` : `0.${'0'.repeat(-cut)}${digits}`;
+  }
+  return negative ? `-${out}` : out;
 }
 
 /** `a + b`, exact (doubles when the digits allow it, big.js otherwise). */
 export function add(a: string, b: string): Money {
-  const xy = aligned(a, b);
-  if (xy !== undefined) {
-    const sum = xy[0] + xy[1];
-    if (Number.isSafeInteger(sum)) return format(sum, xy[2]);
+  if (aligned(a, b)) {
+    const sum = alignedX + alignedY;
+    if (Number.isSafeInteger(sum)) return format(sum, alignedScale);
   }
   return fix(big(a).plus(big(b)));
 }
 
 /** `a − b`, exact. */
 export function sub(a: string, b: string): Money {
-  const xy = aligned(a, b);
-  if (xy !== undefined) {
-    const difference = xy[0] - xy[1];
-    if (Number.isSafeInteger(difference)) return format(difference, xy[2]);
+  if (aligned(a, b)) {
+    const difference = alignedX - alignedY;
+    if (Number.isSafeInteger(difference)) return format(difference, alignedScale);
   }
   return fix(big(a).minus(big(b)));
 }
 
 /** Numeric comparison: negative, zero or positive. */
 export function cmp(a: string, b: string): number {
-  const xy = aligned(a, b);
-  if (xy !== undefined) return Math.sign(xy[0] - xy[1]);
+  if (aligned(a, b)) return Math.sign(alignedX - alignedY);
   return big(a).cmp(big(b));
 }
 
@@ -115,8 +147,38 @@ export function min(a: string, b: string): Money {
 /** `a / b` rounded half-up to `RATIO_PLACES`, or `null` when `b` is zero. */
 export function ratio(a: string, b: string): Money | null {
   if (cmp(b, '0') === 0) return null;
+  const fast = plainRatio(a, b);
+  if (fast !== undefined) return fast;
   const q = new RatioBig(a.charCodeAt(0) === 43 ? a.slice(1) : a).div(b.charCodeAt(0) === 43 ? b.slice(1) : b);
   return fix(q);
+}
+
+/**
+ * `a / b` (b non-zero) rounded half away from zero to `RATIO_PLACES`, in integers, as big.js
+ * rounds it; `undefined` when an operand is not short and plain or the integers leave the exact range.
+ */
+function plainRatio(a: string, b: string): Money | undefined {
+  if (!parse(a)) return undefined;
+  const ua = parsedUnits;
+  const sa = parsedScale;
+  if (!parse(b)) return undefined;
+  const ub = parsedUnits;
+  // |a / b| × 10^places = |ua| × 10^(places + sb − sa) / |ub|, as num / den.
+  const shift = RATIO_PLACES + parsedScale - sa;
+  let num = Math.abs(ua);
+  let den = Math.abs(ub);
+  if (shift >= 0) num *= POW10[shift] as number;
+  else den *= POW10[-shift] as number;
+  // Every integer below (including q × 2den ≤ 2num + 3den) must be exact.
+  if (!Number.isSafeInteger(2 * num + 4 * den)) return undefined;
+  const n2 = 2 * num + den;
+  const d2 = 2 * den;
+  // floor(n2 / d2) is half-up rounding of num / den; the double quotient can be off by one near an integer.
+  let q = Math.floor(n2 / d2);
+  const r = n2 - q * d2;
+  if (r < 0) q--;
+  else if (r >= d2) q++;
+  return format((ua < 0) !== (ub < 0) ? -q : q, RATIO_PLACES);
 }
 
 /** `a / b` for counts, rounded half-up to `RATIO_PLACES`, in integer arithmetic; `null` when `b` is 0. */

@@ -1,6 +1,7 @@
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
+import { own } from './keys';
 import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
@@ -148,30 +149,35 @@ interface StrategyTotals {
   readonly losses: number;
 }
 
-// Memos keyed by immutable maps: a map that did not change is never summed again.
-const totalsMemo = new WeakMap<object, StrategyTotals>();
-const exposureMemo = new WeakMap<object, Money>();
+
+/** The last strategy map summed, its totals and its size. */
+let lastTotals: { map: Readonly<Record<string, StrategyEntry>> | undefined; totals: StrategyTotals; count: number } = {
+  map: undefined,
+  totals: { realised: '0', wins: 0, losses: 0 },
+  count: 0,
+};
 
 function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyTotals {
-  const memo = totalsMemo.get(map);
-  if (memo !== undefined) return memo;
+  const last = lastTotals;
+  if (map === last.map) return last.totals;
   let wins = 0;
   let losses = 0;
-  let pnls = '';
+  let count = 0;
+  // Request and decision counts change the map far more often than P&L: sum again only when a P&L changed.
+  let samePnl = last.map !== undefined;
   for (const key in map) {
     const s = map[key] as StrategyEntry;
     wins += s.wins;
     losses += s.losses;
-    pnls += `${s.pnl} `;
+    count++;
+    if (samePnl) samePnl = own(last.map as Readonly<Record<string, StrategyEntry>>, key)?.pnl === s.pnl;
   }
-  // Request and decision counts change the map far more often than P&L: sum only new P&L lists.
-  if (pnls !== lastRealised.pnls) lastRealised = { pnls, realised: sumOf(Object.values(map).map((s) => s.pnl)) };
-  const totals = { realised: lastRealised.realised, wins, losses };
-  totalsMemo.set(map, totals);
+  const realised = samePnl && count === last.count ? last.totals.realised : sumOf(Object.values(map).map((s) => s.pnl));
+  const held = last.totals;
+  const totals = held.realised === realised && held.wins === wins && held.losses === losses ? held : { realised, wins, losses };
+  lastTotals = { map, totals, count };
   return totals;
 }
-
-let lastRealised = { pnls: '', realised: '0' };
 
 function sumOf(amounts: readonly Money[]): Money {
   let sum = '0';
@@ -179,12 +185,12 @@ function sumOf(amounts: readonly Money[]): Money {
   return sum;
 }
 
+/** The last exposure map summed: an immutable map that did not change is never summed again. */
+let lastExposure: { map: Readonly<Record<string, Money>> | undefined; total: Money } = { map: undefined, total: '0' };
+
 function exposureTotal(map: Readonly<Record<string, Money>>): Money {
-  const memo = exposureMemo.get(map);
-  if (memo !== undefined) return memo;
-  const total = sumOf(Object.values(map));
-  exposureMemo.set(map, total);
-  return total;
+  if (map !== lastExposure.map) lastExposure = { map, total: sumOf(Object.values(map)) };
+  return lastExposure.total;
 }
 
 interface Performance {
@@ -204,12 +210,32 @@ function performance(value: Money | null, base: Money | null): Performance {
   return lastPerformance;
 }
 
+/** How the last new equity curve was made from the one before it: what a diff need not rediscover. */
+export interface CurveSplice {
+  readonly before: readonly EquityPoint[];
+  readonly after: readonly EquityPoint[];
+  /** Points dropped from the front; one point was appended. */
+  readonly dropped: number;
+}
+
+let lastSplice: CurveSplice | undefined;
+
+/** The last equity curve extension (by identity of both arrays), so a diff of a long curve is O(1). */
+export function lastCurveSplice(): CurveSplice | undefined {
+  return lastSplice;
+}
+
 function extend(curve: readonly EquityPoint[], value: Money | null, event: Event): readonly EquityPoint[] {
   const last = curve[curve.length - 1];
   if (value === null || last?.value === value) return curve;
   const point: EquityPoint = { ts: eventTime(event), value };
-  const kept = curve.length >= MAX_EQUITY_POINTS ? curve.slice(curve.length - MAX_EQUITY_POINTS + 1) : curve;
-  return [...kept, point];
+  // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
+  const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
+  const next: EquityPoint[] = new Array<EquityPoint>(curve.length - from + 1);
+  for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
+  next[next.length - 1] = point;
+  lastSplice = { before: curve, after: next, dropped: from };
+  return next;
 }
 
 function sameSummary(a: PortfolioSummaryState, b: PortfolioSummaryState): boolean {

@@ -93,7 +93,12 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trade
   const entry = withRecord(undefined, record);
   const at = insertionIndex(trades, entry.executed_at);
   if (at >= MAX_TRADES) return { trades, added: true };
-  const next = [...trades.slice(0, at), entry, ...trades.slice(at, MAX_TRADES - 1)];
+  // One copy at its final size (at most MAX_TRADES, the oldest beyond it dropped).
+  const length = Math.min(trades.length + 1, MAX_TRADES);
+  const next = new Array<TradeEntry>(length);
+  for (let i = 0; i < at; i++) next[i] = trades[i] as TradeEntry;
+  next[at] = entry;
+  for (let i = at + 1; i < length; i++) next[i] = trades[i - 1] as TradeEntry;
   return { trades: next, added: true };
 }
 

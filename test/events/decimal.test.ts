@@ -77,6 +77,23 @@ describe('decimal strings (PROTOCOL.md)', () => {
   it('rejects JSON numbers and other non-strings', () => {
     for (const u of [3, 0, 1.5, null, undefined, true, {}, [], ['1']]) expect(Decimal.is(u)).toBe(false);
   });
+
+  it('reads short strings exactly as the grammar and the exponent bound say', () => {
+    const grammar = /^[+-]?\d+(?:\.\d+)?(?:[eE]([+-]?\d+))?$/;
+    const oracle = (s: string): boolean => {
+      const m = grammar.exec(s);
+      return m !== null && Math.abs(m[1] === undefined ? 0 : Number(m[1])) <= MAX_EXPONENT;
+    };
+    const chars = fc.constantFrom(...'0123456789+-.eE x'.split(''));
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: MAX_SIGNIFICANT_DIGITS }), (cs) => {
+        const s = cs.join('');
+        expect(isDecimalString(s)).toBe(oracle(s));
+      }),
+      { numRuns: 5000 },
+    );
+    for (const s of ['1E30', '1E+030', '1E-30', '1e0000000031', '-0e-0', '+1.5E+2']) expect(isDecimalString(s)).toBe(oracle(s));
+  });
 });
 
 describe('fractions', () => {

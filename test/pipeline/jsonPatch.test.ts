@@ -96,4 +96,27 @@ describe('diff', () => {
       { numRuns: 500 },
     );
   });
+
+  it('diffs a known splice of a series to the very ops it would find by walking it', () => {
+    fc.assert(
+      fc.property(fc.nat(30), fc.nat(30), fc.integer({ min: 1, max: 5 }), (length, cut, added) => {
+        const series = Array.from({ length }, (_, i) => item(i));
+        const dropped = Math.min(cut, length);
+        const next = [...series.slice(dropped), ...Array.from({ length: added }, (_, i) => item(100 + i))];
+        const before = { n: 1, series };
+        const after = { n: 2, series: next };
+        const ops = diff(before, after, { before: series, after: next, dropped });
+        expect(ops).toEqual(diff(before, after));
+        expect(patched(before, ops)).toEqual(after);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('ignores a splice that names other arrays', () => {
+    const series = [item(1), item(2)];
+    const next = [item(3)];
+    const ops = diff({ series }, { series: next }, { before: series, after: [...next], dropped: 0 });
+    expect(patched({ series }, ops)).toEqual({ series: next });
+  });
 });

@@ -47,6 +47,17 @@ describe('money', () => {
     expect(ratio('2', '3')).toBe('0.666667');
     expect(ratio('-1', '8')).toBe('-0.125');
     expect(ratio('1', '0.00')).toBeNull();
+    fc.assert(
+      fc.property(arbDecimal, arbDecimal, (a, b) => {
+        const expected = big(b).eq(0) ? null : plain(big(a).div(big(b)).round(6, Big.roundHalfUp).toFixed());
+        expect(ratio(a, b)).toBe(expected);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(ratio('0.0000005', '1')).toBe('0.000001');
+    expect(ratio('-0.0000005', '1')).toBe('-0.000001');
+    expect(ratio('-0.0000004', '1')).toBe('0');
+    expect(ratio('123456789.123456', '0.000001')).toBe('123456789123456');
     expect(countRatio(2, 3)).toBe('0.666667');
     expect(countRatio(1, 2)).toBe('0.5');
     expect(countRatio(3, 3)).toBe('1');
