@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (result.sweeps.length > 0) {
     const series: Series[] = result.sweeps.map((s) => ({
       label: sweepLabel(s),
-      color: s.proposal ? (s.flushMs !== undefined ? '#ff7f0e' : '#9467bd') : COLORS[s.target],
+      color: s.flushMs !== undefined ? '#ff7f0e' : s.proposal ? '#9467bd' : COLORS[s.target],
       points: s.points.filter((p) => p.latency.count > 0).map((p) => [p.options.rate, Math.max(p.latency.p99, 0.1)] as const),
     }));
     await renderPng(
