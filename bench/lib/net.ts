@@ -1,17 +1,4 @@
-import { createServer } from 'node:net';
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../src/demo/redisProbe';
 
 /** GET a JSON document from a loopback URL, or `undefined` on any failure. */
 export async function getJson(url: string, timeoutMs = 5_000): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { CATALOG, encodeEvent, type EventTag, type OutgoingEvent } from '../../src/events';
+import { AGENT_CHANNELS, CATALOG, encodeEvent, type EventTag, type OutgoingEvent } from '../../src/events';
 
 /** A named workload: what clients subscribe to and what the publisher sends. */
 export interface Workload {
@@ -16,13 +16,7 @@ export type WorkloadName = 'mixed' | 'trades';
 export const WORKLOAD_NAMES: readonly WorkloadName[] = ['mixed', 'trades'];
 
 /** The five agent projections. */
-export const AGENT_PROJECTIONS = [
-  'agent.updates',
-  'trade.results',
-  'risk.state',
-  'portfolio.summary',
-  'strategy.performance',
-] as const;
+export const AGENT_PROJECTIONS = AGENT_CHANNELS;
 
 /**
  * The mix follows one trading loop of the simulated fleet: many detected opportunities,
