@@ -31,7 +31,7 @@ const child = spawn(process.execPath, [join(root, 'dist', 'cli.js'), 'demo', ...
   cwd: root,
   stdio: 'inherit',
 });
-// Ctrl-C reaches the whole process group; a SIGTERM sent to this launcher alone is passed on.
-process.on('SIGINT', () => undefined);
+// Signals to this launcher are passed on (Ctrl-C also reaches the child directly: it ignores the repeat).
+process.on('SIGINT', () => child.kill('SIGINT'));
 process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(code ?? (signal === null ? 0 : 1)));

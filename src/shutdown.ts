@@ -9,9 +9,11 @@ export const SHUTDOWN_LIMIT_MS = 4_500;
  */
 export function untilShutdown(log: Logger, stop: () => Promise<void>): Promise<number> {
   return new Promise<number>((resolve) => {
+    let stopping = false;
     const shutdown = (signal: NodeJS.Signals): void => {
-      process.removeListener('SIGINT', shutdown);
-      process.removeListener('SIGTERM', shutdown);
+      // A second signal (Ctrl-C reaches a launcher and its child alike) must not cut the shutdown short.
+      if (stopping) return;
+      stopping = true;
       log.info({ signal }, 'shutting down');
       const force = setTimeout(() => {
         log.warn('shutdown took too long; exiting anyway');

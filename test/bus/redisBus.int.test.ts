@@ -87,7 +87,7 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
   it('applies the channel prefix on the Redis side only', async () => {
     const seen: string[] = [];
     await bus.subscribe(['trade.results'], (channel) => seen.push(channel));
-    await raw.publish('trade.results', LEGACY_ALLOCATOR); // unprefixed: another deployment's traffic
+    await raw.publish(`${uniquePrefix('other')}trade.results`, LEGACY_ALLOCATOR); // another deployment's traffic
     await bus.publish('trade.results', 'x');
     await eventually(() => seen.length >= 1);
     await new Promise((r) => setTimeout(r, 100));
