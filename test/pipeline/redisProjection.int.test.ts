@@ -46,7 +46,7 @@ const trade = (id: string, minute: number, market = 'polymarket:btc-100k') => ({
   paper_trade: true,
 });
 
-/** A session's worth of traffic: our events, the legacy snapshots, one duplicate, one gap, one bad message. */
+/** A run's worth of traffic: our events, the legacy snapshots, one duplicate, one gap, one bad message. */
 const MESSAGES: [string, string][] = [
   v1('agent.heartbeat', 'paper-executor', { role: 'executor', status: 'running', processed: 0, interval_ms: 1000 }),
   legacy('agent.updates', 'capital-allocator', {
