@@ -70,6 +70,31 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
   }
 }
 
+/**
+ * Whether `diff(before, after)` would emit any op, found without building one: the walk stops at
+ * the first difference. For callers that need to know a state changed, not how.
+ */
+export function differs(before: unknown, after: unknown): boolean {
+  if (before === after) return false;
+  if (Array.isArray(before) && Array.isArray(after)) {
+    if (before.length !== after.length) return true;
+    for (let i = 0; i < before.length; i++) if (differs(before[i], after[i])) return true;
+    return false;
+  }
+  if (isObject(before) && isObject(after)) {
+    let afterCount = 0;
+    for (const key in after) {
+      afterCount++;
+      const held = member(before, key);
+      if (held === undefined || differs(held, after[key])) return true;
+    }
+    let beforeCount = 0;
+    for (const _ in before) beforeCount++;
+    return beforeCount !== afterCount;
+  }
+  return true;
+}
+
 /** The own value at `key`, or `undefined`: JSON values are never functions, so inherited members read as absent. */
 function member(o: Record<string, unknown>, key: string): unknown {
   const v = o[key];

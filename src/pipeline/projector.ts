@@ -14,14 +14,14 @@ import {
   type StrategyPerformanceState,
   type TradeResultsState,
 } from '../projections';
-import { diff, type Operation } from './jsonPatch';
+import { diff, differs, type Operation } from './jsonPatch';
 import { SeqTracker } from './seqTracker';
 import { countingVersions, type VersionSource } from './versions';
 
 /** The channels the projector keeps a projection for. */
 export type ProjectionChannel = AgentChannel;
 
-/** One projection's change: its new version and the ops from the previous state. */
+/** One projection's change: its new version and the ops from the previous state (none when the projector was made with `ops: false`). */
 export interface Change {
   readonly channel: AgentChannel;
   readonly version: number;
@@ -99,7 +99,15 @@ export class Projector {
   private readonly totals = { applied: 0, duplicates: 0, lost: 0 };
 
   /** All five projections at version 0; `versionSource` is where new versions come from. */
-  constructor(private readonly versionSource: VersionSource = countingVersions) {}
+  /**
+   * `options.ops: false` reports changes without their ops (`ops: []`): for a consumer that
+   * diffs published states itself (the server does, once per flush tick) and only needs to
+   * know which states changed.
+   */
+  constructor(
+    private readonly versionSource: VersionSource = countingVersions,
+    private readonly options: { readonly ops: boolean } = { ops: true },
+  ) {}
 
   /** Running totals: events applied, duplicates skipped, events detected lost. */
   get counters(): ProjectorCounters {
@@ -151,8 +159,10 @@ export class Projector {
     const before = this.states[channel];
     if (after === before) return;
     // The summary's equity curve (up to 500 points) changes by a splice its projection records.
-    const ops = diff(before, after, channel === 'portfolio.summary' ? lastCurveSplice() : undefined);
-    if (ops.length === 0) return; // equal content: keep the old reference, no version consumed
+    let ops: Operation[] = [];
+    if (this.options.ops) ops = diff(before, after, channel === 'portfolio.summary' ? lastCurveSplice() : undefined);
+    // Equal content: keep the old reference, no version consumed.
+    if (this.options.ops ? ops.length === 0 : !differs(before, after)) return;
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
     const version = this.versionSource.next(channel, this.versions[channel]);
     this.versions[channel] = version;

@@ -45,7 +45,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger.child({ module: 'server' });
   const startedAt = Date.now();
   const metrics = createMetrics();
-  const projector = new Projector();
+  // The fan-out diffs published states once per tick: per-event ops would be computed and thrown away.
+  const projector = new Projector(undefined, { ops: false });
   const rejections = new RejectionLog(config.deadLetterSize, deps.logger.child({ module: 'rejections' }));
   const counts = { eventsIn: 0, eventsAtLastTick: 0, lastTickAt: startedAt };
   let connectionCount = (): number => 0;

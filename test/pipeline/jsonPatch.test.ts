@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import * as jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
-import { diff, escapePointer, type Operation } from '../../src/pipeline';
+import { diff, differs, escapePointer, type Operation } from '../../src/pipeline/jsonPatch';
 
 const copy = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 const patched = (doc: unknown, ops: readonly Operation[]): unknown =>
@@ -118,5 +118,22 @@ describe('diff', () => {
     const next = [item(3)];
     const ops = diff({ series }, { series: next }, { before: series, after: [...next], dropped: 0 });
     expect(patched({ series }, ops)).toEqual({ series: next });
+  });
+});
+
+describe('differs', () => {
+  it('says a change exists exactly when diff emits ops, for any JSON and for edits sharing subtrees', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.jsonValue(), (a, b) => {
+        expect(differs(a, b)).toBe(diff(a, b).length > 0);
+        expect(differs(a, copy(a))).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
+    const base = { trades: [item(1), item(2)], risk: { value: '1' } };
+    expect(differs(base, { ...base, risk: { value: '1' } })).toBe(false);
+    expect(differs(base, { ...base, trades: [item(0), ...base.trades] })).toBe(true);
+    expect(differs(base, { trades: base.trades })).toBe(true);
+    expect(differs(base, { ...base, extra: null })).toBe(true);
   });
 });

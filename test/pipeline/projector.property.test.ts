@@ -25,6 +25,23 @@ const arbEvents = fc.oneof(arbStream(1, 60), arbStream(40, 120, true));
 const RUNS = { numRuns: 200 };
 
 describe('Projector properties', () => {
+  it('without ops, reports the same changes, versions and states as with them', () => {
+    fc.assert(
+      fc.property(arbEvents, (events) => {
+        const withOps = new Projector();
+        const without = new Projector(undefined, { ops: false });
+        for (const event of events) {
+          const a = withOps.apply(event);
+          const b = without.apply(event);
+          expect(b.changes.map((c) => [c.channel, c.version])).toEqual(a.changes.map((c) => [c.channel, c.version]));
+          expect(b.changes.every((c) => c.ops.length === 0)).toBe(true);
+        }
+        for (const c of AGENT_CHANNELS) expect(without.state(c)).toEqual(withOps.state(c));
+      }),
+      RUNS,
+    );
+  });
+
   it('snapshot before + the emitted ops = snapshot after, for every change', () => {
     fc.assert(
       fc.property(arbEvents, (events) => {
