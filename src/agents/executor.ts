@@ -52,14 +52,8 @@ export interface FillOrder {
 }
 
 /** A filled paper trade and, once its market settles, its outcome. */
-export interface PaperTrade {
+export interface PaperTrade extends Omit<FillOrder, 'maxPrice'> {
   readonly id: string;
-  readonly requestId: string;
-  readonly strategy: string;
-  readonly marketId: string;
-  readonly venue: Venue;
-  readonly outcome: Outcome;
-  readonly amount: Big;
   readonly price: Big;
   readonly shares: Big;
   readonly fees: Big;
