@@ -4,7 +4,8 @@
  */
 import * as E from 'fp-ts/Either';
 import { encodeEvent, decodeEvent, CATALOG, type EventTag, type OutgoingEvent, type Event } from '../src/events';
-import { Projector } from '../src/pipeline';
+import { diff, ProjectionStates, Projector } from '../src/pipeline';
+import { AGENT_CHANNELS } from '../src/events';
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 
@@ -154,6 +155,39 @@ function pipelinePass(messages: readonly Message[]): { rate: number; ops: number
   return { rate: r, ops, rejected };
 }
 
+/** Events per flush tick in `serverPass`: 25 ms (the default tick) at 40,000 events/s. */
+const TICK_EVENTS = 1_000;
+
+/**
+ * The server's work: decode, reduce in place (no per-event versions or ops), and once per tick one
+ * diff per touched channel from the state published at the previous tick.
+ */
+function serverPass(messages: readonly Message[]): number {
+  const states = new ProjectionStates({ inPlace: true });
+  const published = new Map(AGENT_CHANNELS.map((c) => [c, states.state(c) as unknown]));
+  const touched = new Set<(typeof AGENT_CHANNELS)[number]>();
+  let ops = 0;
+  const flush = (): void => {
+    for (const channel of touched) {
+      const state = states.state(channel);
+      ops += diff(published.get(channel), state).length;
+      published.set(channel, state);
+    }
+    touched.clear();
+  };
+  const r = rate(messages.length, () => {
+    let n = 0;
+    for (const { channel, raw } of messages) {
+      const decoded = decodeEvent(channel, raw);
+      if (E.isRight(decoded)) for (const c of states.apply(decoded.right).touched) touched.add(c);
+      if (++n % TICK_EVENTS === 0) flush();
+    }
+    flush();
+  });
+  if (ops === 0) throw new Error('no deltas');
+  return r;
+}
+
 function parsePass(messages: readonly Message[]): number {
   let keys = 0;
   const r = rate(messages.length, () => {
@@ -187,6 +221,7 @@ function main(): void {
   pipelinePass(messages); // warm-up: let the JIT settle on the whole mix
   parsePass(messages.slice(0, 20_000));
   const runs = Array.from({ length: PASSES }, () => pipelinePass(messages));
+  const servers = Array.from({ length: PASSES }, () => serverPass(messages));
   const parses = Array.from({ length: PASSES }, () => parsePass(messages));
   const decodes = Array.from({ length: PASSES }, () => decodePass(messages));
   const decoded = messages.flatMap(({ channel, raw }) => {
@@ -198,6 +233,7 @@ function main(): void {
   const bytes = messages.reduce((s, m) => s + m.raw.length, 0);
 
   console.log(`pipeline: ${fmt(median(runs.map((r) => r.rate)))} events/s`);
+  console.log(`server path (decode + reduce in place + one diff per channel per ${fmt(TICK_EVENTS)} events): ${fmt(median(servers))} events/s`);
   console.log(`json.parse only: ${fmt(median(parses))} events/s (same inputs, same run)`);
   console.log(`decode only (JSON.parse + io-ts): ${fmt(median(decodes))} events/s`);
   console.log(`evolve + ops only (pre-decoded): ${fmt(median(applies))} events/s`);

@@ -19,6 +19,54 @@ export function setKey<V>(map: Readonly<Record<string, V>>, key: string, value: 
   return { ...map, [key]: value };
 }
 
+/**
+ * The maps `draftSet` and `draftDelete` may change in place: the ones they made inside the current
+ * draft scope. `undefined` outside any scope, where they copy like `setKey` and `deleteKey`.
+ */
+let drafts: WeakSet<object> | undefined;
+
+/**
+ * Runs `reduce` with `scope` as the set of maps that `draftSet`/`draftDelete` made and may change in
+ * place. Whoever passes a scope owns the states reduced in it: it starts a new scope (a new set) before
+ * anyone else may read those states, so a map once read is never changed again.
+ */
+export function inDraftScope<T>(scope: WeakSet<object>, reduce: () => T): T {
+  const outer = drafts;
+  drafts = scope;
+  try {
+    return reduce();
+  } finally {
+    drafts = outer;
+  }
+}
+
+/**
+ * `map` with `key` set to `value`, for a large map whose identity is never used as a change signal:
+ * inside a draft scope, a map this function (or `draftDelete`) made in that scope is changed in place
+ * and returned as is; any other map is copied, as `setKey` does.
+ */
+export function draftSet<V>(map: Readonly<Record<string, V>>, key: string, value: V): Readonly<Record<string, V>> {
+  if (drafts?.has(map) === true) {
+    (map as Record<string, V>)[key] = value;
+    return map;
+  }
+  const copy = setKey(map, key, value);
+  if (copy !== map) drafts?.add(copy);
+  return copy;
+}
+
+/** `map` without `key`: `deleteKey`, in place for a map made in the current draft scope (see `draftSet`). */
+export function draftDelete<V>(map: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
+  if (drafts?.has(map) === true) {
+    // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a map of data keys, made in this scope
+    delete (map as Record<string, V>)[key];
+    return map;
+  }
+  const copy = deleteKey(map, key);
+  if (copy !== map) drafts?.add(copy);
+  return copy;
+}
+
 /** `map` without `key`, or `map` itself when it has no such key. */
 export function deleteKey<V>(map: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
   if (!Object.prototype.hasOwnProperty.call(map, key)) return map;

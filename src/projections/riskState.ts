@@ -1,5 +1,5 @@
 import { absurd } from 'fp-ts/function';
-import { deleteKey, own, safeKey, setKey, size } from './keys';
+import { deleteKey, draftDelete, draftSet, own, safeKey, setKey, size } from './keys';
 import { add, cmp, isZero, max, plain, ratio, sub, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -119,11 +119,12 @@ function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number):
 function onExecuted(state: RiskState, event: EventsOf<'trade.executed'>): RiskState {
   const { status, market_id, venue, amount } = event.data;
   if ((status !== 'filled' && status !== 'partial') || isZero(amount)) return state;
+  // Up to MAX_MARKETS keys, written by most fills: updated in place within a draft scope (see draftSet).
   let markets = state.exposure_by_market;
-  if (own(markets, market_id) === undefined && size(markets) >= MAX_MARKETS) markets = deleteKey(markets, smallest(markets));
+  if (own(markets, market_id) === undefined && size(markets) >= MAX_MARKETS) markets = draftDelete(markets, smallest(markets));
   return {
     ...state,
-    exposure_by_market: setKey(markets, market_id, add(own(markets, market_id) ?? '0', amount)),
+    exposure_by_market: draftSet(markets, market_id, add(own(markets, market_id) ?? '0', amount)),
     exposure_by_venue: setKey(state.exposure_by_venue, venue, add(own(state.exposure_by_venue, venue) ?? '0', amount)),
   };
 }
@@ -153,7 +154,7 @@ function onSettled(state: RiskState, event: EventsOf<'trade.settled'>): RiskStat
   let exposure_by_market = state.exposure_by_market;
   let exposure_by_venue = state.exposure_by_venue;
   if (released !== undefined) {
-    exposure_by_market = deleteKey(exposure_by_market, market_id);
+    exposure_by_market = draftDelete(exposure_by_market, market_id);
     const venue = market_id.slice(0, market_id.indexOf(':'));
     const left = own(exposure_by_venue, venue);
     if (left !== undefined) {

@@ -1,24 +1,17 @@
 import { diff } from '../pipeline/jsonPatch';
+import { countingVersions, type VersionSource } from '../pipeline/versions';
 import type { Metrics } from './metrics';
 
-/** A projection's state and version, read at flush time. */
+/** Where the fan-out reads each channel's current state, at flush time. */
 export interface StateSource {
   state(channel: string): unknown;
-  version(channel: string): number;
-}
-
-/** One change of one projection: its new version. */
-export interface ChannelChange {
-  readonly channel: string;
-  readonly version: number;
 }
 
 /** Where serialised frames go: a topic publish, once per frame whatever the number of subscribers. */
 export type Publish = (topic: string, frame: string) => void;
 
+/** A channel touched since the last flush: the publish times of the oldest and newest event that touched it. */
 interface Pending {
-  readonly from: number;
-  to: number;
   tsFirst: string;
   ts: string;
 }
@@ -32,11 +25,12 @@ interface Published {
 export const HEARTBEAT_TOPIC = '#heartbeat';
 
 /**
- * Conflation and fan-out. Changes accumulate per channel; `flush` turns each channel's
- * pending changes into ONE delta frame — the diff from the last published state to the
- * current one, so its size follows what changed, not how many events changed it —
- * serialised once and published to the channel's topic. What was last flushed is the "published" state: snapshots show it (never a
- * version not yet sent as a delta), so a snapshot at V is always followed by a delta from V.
+ * Conflation, versions and fan-out. Events mark the channels they touched; `flush` turns each
+ * touched channel into at most ONE delta frame — the diff from the last published state to the
+ * current one, so its size follows what changed, not how many events changed it — serialised once
+ * and published to the channel's topic. A channel's version is consumed here, once per flush in
+ * which its content changed. What was last flushed is the "published" state: snapshots show it
+ * (never a version not yet sent as a delta), so a snapshot at V is always followed by a delta from V.
  */
 export class Fanout {
   private readonly pending = new Map<string, Pending>();
@@ -48,38 +42,42 @@ export class Fanout {
     private readonly source: StateSource,
     private readonly publish: Publish,
     private readonly metrics: Metrics,
+    private readonly versionSource: VersionSource = countingVersions,
     private readonly now: () => number = Date.now,
   ) {
-    for (const channel of channels) this.published.set(channel, { version: source.version(channel), state: source.state(channel) });
+    for (const channel of channels) this.published.set(channel, { version: 0, state: source.state(channel) });
   }
 
-  /** Queues one change; `ts` is the publish time of the event that caused it. */
-  push(change: ChannelChange, ts: string): void {
-    const pending = this.pending.get(change.channel);
-    if (pending === undefined) {
-      const from = this.published.get(change.channel)?.version ?? 0;
-      this.pending.set(change.channel, { from, to: change.version, tsFirst: ts, ts });
-      return;
-    }
-    pending.to = change.version;
-    pending.ts = ts;
+  /** Marks `channel` as changed by an event published at `ts`. */
+  touch(channel: string, ts: string): void {
+    const pending = this.pending.get(channel);
+    if (pending === undefined) this.pending.set(channel, { tsFirst: ts, ts });
+    else pending.ts = ts;
   }
 
-  /** Whether any change waits for the next flush. */
+  /** Whether any touched channel waits for the next flush. */
   get hasPending(): boolean {
     return this.pending.size > 0;
   }
 
-  /** Publishes one delta per channel with pending changes, and makes their states the published ones. */
+  /** Publishes one delta per touched channel whose content changed, and makes the current states the published ones. */
   flush(): void {
     if (this.pending.size === 0) return;
     const now = this.now();
     for (const [channel, p] of this.pending) {
+      const published = this.published.get(channel);
+      if (published === undefined) continue;
       const state = this.source.state(channel);
-      // States are immutable: the identity-aware diff skips every subtree the tick left alone.
-      const ops = diff(this.published.get(channel)?.state, state);
-      const frame = JSON.stringify({ type: 'delta', channel, from: p.from, to: p.to, ts: p.ts, ts_first: p.tsFirst, ops });
-      this.published.set(channel, { version: p.to, state });
+      // States are immutable once read: the identity-aware diff skips every subtree the tick left alone.
+      const ops = diff(published.state, state);
+      if (ops.length === 0) {
+        // Same content (changed and changed back within the tick): no version, no frame.
+        this.published.set(channel, { version: published.version, state });
+        continue;
+      }
+      const version = this.versionSource.next(channel, published.version);
+      const frame = JSON.stringify({ type: 'delta', channel, from: published.version, to: version, ts: p.ts, ts_first: p.tsFirst, ops });
+      this.published.set(channel, { version, state });
       this.publish(channel, frame);
       this.metrics.deltasPublished.inc({ channel });
       const first = Date.parse(p.tsFirst);

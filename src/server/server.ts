@@ -5,14 +5,14 @@ import type { EventBus } from '../bus';
 import { CLOSE_GOING_AWAY } from '../client/protocol';
 import type { ServerConfig } from '../config';
 import { AGENT_CHANNELS, decodeEvent, isAgentChannel, type RejectReason } from '../events';
-import { Projector } from '../pipeline/projector';
+import { ProjectionStates } from '../pipeline/projectionStates';
 import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
 import { registerHttpRoutes } from './http';
 import { createMetrics, type Metrics } from './metrics';
 import { RejectionLog } from './rejections';
 import { createSockets } from './sockets';
-import { SYSTEM_CHANNEL, SystemProjection, type SystemState } from './systemProjection';
+import { SYSTEM_CHANNEL, type SystemState } from './systemProjection';
 import { assertNativeUws, uWS } from './uws';
 
 /** A running server. */
@@ -20,7 +20,12 @@ export interface RunningServer {
   /** The port it listens on (the real one when the config said 0). */
   readonly port: number;
   readonly metrics: Metrics;
-  readonly projector: Projector;
+  /** The projection states and their counters (events applied, duplicates, lost). */
+  readonly projections: ProjectionStates;
+  /** The published version of every channel: what snapshots and heartbeats show. */
+  versions(): Record<string, number>;
+  /** Whether some event's change waits for the next flush tick. */
+  readonly hasPending: boolean;
   /** Stops accepting, closes clients with 1001 and closes the bus. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -45,15 +50,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger.child({ module: 'server' });
   const startedAt = Date.now();
   const metrics = createMetrics();
-  // The fan-out diffs published states once per tick: per-event ops would be computed and thrown away.
-  const projector = new Projector(undefined, { ops: false });
+  // Versions and deltas come from the fan-out, once per tick: per event, only the states are reduced
+  // (large maps in place until the tick reads them).
+  const projections = new ProjectionStates({ inPlace: true });
   const rejections = new RejectionLog(config.deadLetterSize, deps.logger.child({ module: 'rejections' }));
   const counts = { eventsIn: 0, eventsAtLastTick: 0, lastTickAt: startedAt };
   let connectionCount = (): number => 0;
-  const system = new SystemProjection(systemFigures());
+  let system = systemFigures({});
   const source: StateSource = {
-    state: (channel) => (channel === SYSTEM_CHANNEL ? system.state() : isAgentChannel(channel) ? projector.state(channel) : undefined),
-    version: (channel) => (channel === SYSTEM_CHANNEL ? system.version() : isAgentChannel(channel) ? projector.version(channel) : 0),
+    state: (channel) => (channel === SYSTEM_CHANNEL ? system : isAgentChannel(channel) ? projections.state(channel) : undefined),
   };
   const app = uWS.App();
   const fanout = new Fanout(PROJECTION_CHANNELS, source, (topic, frame) => {
@@ -67,7 +72,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }) });
   connectionCount = () => sockets.count;
 
-  function systemFigures(): SystemState {
+  /** The server's figures, with the other channels' published versions. */
+  function systemFigures(published: Readonly<Record<string, number>>): SystemState {
     const now = Date.now();
     const seconds = Math.max(0.001, (now - counts.lastTickAt) / 1000);
     const perSecond = Math.round(((counts.eventsIn - counts.eventsAtLastTick) / seconds) * 10) / 10;
@@ -80,7 +86,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       rejectedTotal += n;
     }
     const versions: Record<string, number> = {};
-    for (const channel of AGENT_CHANNELS) versions[channel] = projector.version(channel);
+    for (const channel of AGENT_CHANNELS) versions[channel] = published[channel] ?? 0;
     return {
       started_at: new Date(startedAt).toISOString(),
       connections: connectionCount(),
@@ -89,8 +95,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       events_per_s: perSecond,
       rejected_total: rejectedTotal,
       rejected_by_reason: byReason,
-      duplicate_events: projector.counters.duplicates,
-      lost_events: projector.counters.lost,
+      duplicate_events: projections.counters.duplicates,
+      lost_events: projections.counters.lost,
       versions,
     };
   }
@@ -114,11 +120,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     }
     const event = decoded.right;
     const receivedAt = event.meta.ts === null ? new Date().toISOString() : undefined;
-    const result = projector.apply(event, receivedAt);
+    const result = projections.apply(event, receivedAt);
     if (result.outcome === 'duplicate') metrics.duplicates.inc();
     if (result.lost > 0) metrics.lost.inc(result.lost);
     const ts = event.meta.ts ?? (receivedAt as string);
-    for (const change of result.changes) fanout.push(change, ts);
+    for (const channel of result.touched) fanout.touch(channel, ts);
     if (config.flushMs === 0) fanout.flush();
   };
 
@@ -126,8 +132,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   let lastHeartbeat = Date.now();
   const tick = (heartbeatDue: boolean): void => {
     if (heartbeatDue) {
-      const change = system.refresh(systemFigures());
-      if (change !== undefined) fanout.push(change, new Date().toISOString());
+      system = systemFigures(fanout.versions());
+      fanout.touch(SYSTEM_CHANNEL, new Date().toISOString());
     }
     fanout.flush();
     if (heartbeatDue) {
@@ -183,5 +189,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     return stopping;
   };
 
-  return { port, metrics, projector, stop };
+  return {
+    port,
+    metrics,
+    projections,
+    versions: () => fanout.versions(),
+    get hasPending() {
+      return fanout.hasPending;
+    },
+    stop,
+  };
 }

@@ -1,6 +1,3 @@
-import { diff } from '../pipeline/jsonPatch';
-import type { ChannelChange } from './fanout';
-
 /** The `system` projection's state: server figures, refreshed about once a second. */
 export interface SystemState {
   /** When this server started (ISO-8601). */
@@ -27,31 +24,3 @@ export interface SystemState {
 
 /** The channel name of the server's own projection. */
 export const SYSTEM_CHANNEL = 'system';
-
-/** Holds the system state and its version; `refresh` turns new figures into a change when they differ. */
-export class SystemProjection {
-  private current: SystemState;
-  private currentVersion = 0;
-
-  constructor(initial: SystemState) {
-    this.current = initial;
-  }
-
-  /** The current state. */
-  state(): SystemState {
-    return this.current;
-  }
-
-  /** The current version. */
-  version(): number {
-    return this.currentVersion;
-  }
-
-  /** Replaces the state; returns the change, or `undefined` when nothing differs. */
-  refresh(next: SystemState): ChannelChange | undefined {
-    if (diff(this.current, next).length === 0) return undefined;
-    this.current = next;
-    this.currentVersion += 1;
-    return { channel: SYSTEM_CHANNEL, version: this.currentVersion };
-  }
-}

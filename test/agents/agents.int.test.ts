@@ -95,6 +95,6 @@ describe.skipIf(skip !== undefined)(`agents → Redis → server → client${ski
     // The client's state is the server's, exactly.
     const http = (await (await fetch(`${h.http}/snapshot/trade.results`)).json()) as { state: unknown };
     expect(client.state('trade.results')).toEqual(http.state);
-    expect(h.server.projector.counters.lost).toBe(0);
+    expect(h.server.projections.counters.lost).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import * as jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { AGENT_CHANNELS, type AgentChannel, type Event } from '../../src/events';
-import { Projector, type Operation } from '../../src/pipeline';
+import { ProjectionStates, Projector, type Operation } from '../../src/pipeline';
 import { agentUpdates, riskState, strategyPerformance, tradeResults, type Projection } from '../../src/projections';
 import { arbStream } from './streams';
 
@@ -25,18 +25,26 @@ const arbEvents = fc.oneof(arbStream(1, 60), arbStream(40, 120, true));
 const RUNS = { numRuns: 200 };
 
 describe('Projector properties', () => {
-  it('without ops, reports the same changes, versions and states as with them', () => {
+  it('states reduced in place (as the server does) equal the projector\'s, and a state once read never changes', () => {
     fc.assert(
-      fc.property(arbEvents, (events) => {
-        const withOps = new Projector();
-        const without = new Projector(undefined, { ops: false });
-        for (const event of events) {
-          const a = withOps.apply(event);
-          const b = without.apply(event);
-          expect(b.changes.map((c) => [c.channel, c.version])).toEqual(a.changes.map((c) => [c.channel, c.version]));
-          expect(b.changes.every((c) => c.ops.length === 0)).toBe(true);
-        }
-        for (const c of AGENT_CHANNELS) expect(without.state(c)).toEqual(withOps.state(c));
+      fc.property(arbEvents, fc.array(fc.boolean(), { minLength: 200, maxLength: 200 }), (events, reads) => {
+        const projector = new Projector();
+        const inPlace = new ProjectionStates({ inPlace: true });
+        const read: { state: unknown; json: string }[] = [];
+        events.forEach((event, i) => {
+          const changed = projector.apply(event).changes.map((c) => c.channel);
+          const touched = inPlace.apply(event).touched;
+          for (const channel of changed) expect(touched).toContain(channel);
+          if (reads[i % reads.length] === true) {
+            for (const c of AGENT_CHANNELS) {
+              const state = inPlace.state(c);
+              read.push({ state, json: JSON.stringify(state) });
+            }
+          }
+        });
+        for (const c of AGENT_CHANNELS) expect(inPlace.state(c)).toEqual(projector.state(c));
+        for (const r of read) expect(JSON.stringify(r.state)).toBe(r.json);
+        expect(inPlace.counters).toEqual(projector.counters);
       }),
       RUNS,
     );

@@ -67,7 +67,7 @@ describe.skipIf(skip !== undefined)(`backpressure${skip === undefined ? '' : ` (
     const slowSocket = opened.at(-1);
     if (slowSocket === undefined) throw new Error('no socket captured');
     slowSocket.pause();
-    const applied = h.server.projector.counters.applied;
+    const applied = h.server.projections.counters.applied;
     let total = 0;
     const batch = async (): Promise<void> => {
       await h.publish(Array.from({ length: 500 }, (_, i) => bigTrade(total + i, run)));
@@ -78,7 +78,7 @@ describe.skipIf(skip !== undefined)(`backpressure${skip === undefined ? '' : ` (
       await batch();
     }
     await batch();
-    await eventually(() => h.server.projector.counters.applied >= applied + total, 20_000, 'all events applied');
+    await eventually(() => h.server.projections.counters.applied >= applied + total, 20_000, 'all events applied');
     const target = (await flushed(h))['trade.results'] as number;
     await eventually(() => fast.version('trade.results') === target, 20_000, 'fast client caught up');
     expect(slow.version('trade.results')).toBeLessThan(target);

@@ -4,21 +4,21 @@ import { createMetrics } from '../../src/server/metrics';
 
 /** A source whose live state the test sets by hand. */
 function liveSource() {
-  const live = { state: { n: 0 } as unknown, version: 0 };
-  return { live, source: { state: () => live.state, version: () => live.version } };
+  const live = { state: { n: 0 } as unknown };
+  return { live, source: { state: () => live.state } };
 }
 
+const at = (iso: string) => () => Date.parse(iso);
+
 describe('fanout', () => {
-  it('conflates a tick\'s changes into one delta per channel: the net change, serialised once', () => {
+  it("conflates a tick's changes into one delta per channel: the net change, one version, serialised once", () => {
     const { live, source } = liveSource();
     const published: [string, string][] = [];
-    const fanout = new Fanout(['risk.state'], source, (topic, frame) => published.push([topic, frame]), createMetrics(), () => Date.parse('2026-01-01T00:00:01Z'));
+    const fanout = new Fanout(['risk.state'], source, (topic, frame) => published.push([topic, frame]), createMetrics(), undefined, at('2026-01-01T00:00:01Z'));
     live.state = { n: 1 };
-    live.version = 1;
-    fanout.push({ channel: 'risk.state', version: 1 }, '2026-01-01T00:00:00.100Z');
+    fanout.touch('risk.state', '2026-01-01T00:00:00.100Z');
     live.state = { n: 2 };
-    live.version = 3;
-    fanout.push({ channel: 'risk.state', version: 3 }, '2026-01-01T00:00:00.200Z');
+    fanout.touch('risk.state', '2026-01-01T00:00:00.200Z');
     expect(published).toEqual([]);
     fanout.flush();
     expect(published).toHaveLength(1);
@@ -27,13 +27,45 @@ describe('fanout', () => {
       type: 'delta',
       channel: 'risk.state',
       from: 0,
-      to: 3,
+      to: 1,
       ts: '2026-01-01T00:00:00.200Z',
       ts_first: '2026-01-01T00:00:00.100Z',
       ops: [{ op: 'replace', path: '/n', value: 2 }],
     });
     fanout.flush();
     expect(published).toHaveLength(1);
+    expect(fanout.hasPending).toBe(false);
+  });
+
+  it('consumes no version and sends nothing when a tick changed a state and changed it back', () => {
+    const { live, source } = liveSource();
+    const published: string[] = [];
+    const fanout = new Fanout(['risk.state'], source, (_topic, frame) => published.push(frame), createMetrics());
+    live.state = { n: 0 };
+    fanout.touch('risk.state', '2026-01-01T00:00:00Z');
+    fanout.flush();
+    expect(published).toEqual([]);
+    expect(fanout.versions()).toEqual({ 'risk.state': 0 });
+    live.state = { n: 4 };
+    fanout.touch('risk.state', '2026-01-01T00:00:02Z');
+    fanout.flush();
+    // The oldest event of the next delta is the one after the empty tick.
+    expect(JSON.parse(published[0] ?? '')).toMatchObject({ from: 0, to: 1, ts_first: '2026-01-01T00:00:02Z' });
+  });
+
+  it('takes versions from the version source it is given', () => {
+    const { live, source } = liveSource();
+    const published: string[] = [];
+    const fanout = new Fanout(['a'], source, (_topic, frame) => published.push(frame), createMetrics(), { next: (_c, v) => v + 10 });
+    for (const n of [1, 2]) {
+      live.state = { n };
+      fanout.touch('a', '2026-01-01T00:00:00Z');
+      fanout.flush();
+    }
+    expect(published.map((f) => JSON.parse(f) as { from: number; to: number }).map((d) => [d.from, d.to])).toEqual([
+      [0, 10],
+      [10, 20],
+    ]);
   });
 
   it('snapshots show the state as of the last flush, serialised once per version', async () => {
@@ -43,8 +75,7 @@ describe('fanout', () => {
     const first = fanout.snapshotFrame('risk.state');
     expect(fanout.snapshotFrame('risk.state')).toBe(first);
     live.state = { n: 5 };
-    live.version = 1;
-    fanout.push({ channel: 'risk.state', version: 1 }, '2026-01-01T00:00:00Z');
+    fanout.touch('risk.state', '2026-01-01T00:00:00Z');
     expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 0, state: { n: 0 } });
     fanout.flush();
     expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 1, state: { n: 5 } });
@@ -57,12 +88,12 @@ describe('fanout', () => {
     const { live, source } = liveSource();
     const published: [string, string][] = [];
     const fanout = new Fanout(['a', 'b'], source, (topic, frame) => published.push([topic, frame]), createMetrics());
-    live.version = 7;
-    fanout.push({ channel: 'a', version: 7 }, '2026-01-01T00:00:00Z');
+    live.state = { n: 7 };
+    fanout.touch('a', '2026-01-01T00:00:00Z');
     fanout.publishHeartbeat();
     expect(published).toEqual([[HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":0,"b":0}}']]);
     fanout.flush();
     fanout.publishHeartbeat();
-    expect(published[2]).toEqual([HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":7,"b":0}}']);
+    expect(published[2]).toEqual([HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":1,"b":0}}']);
   });
 });

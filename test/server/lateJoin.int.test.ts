@@ -23,7 +23,7 @@ describe.skipIf(skip !== undefined)(`late join${skip === undefined ? '' : ` (ski
 
   it(`serialises one snapshot per channel when ${CLIENTS} clients join at once, not one per client`, async () => {
     await h.publish(Array.from({ length: 200 }, (_, n) => nthEvent(n, 'latejoin')));
-    await eventually(() => h.server.projector.counters.applied >= 200, 10_000, 'events applied');
+    await eventually(() => h.server.projections.counters.applied >= 200, 10_000, 'events applied');
     await flushed(h);
     const before = new Map<string, number>();
     for (const channel of PROJECTION_CHANNELS) {

@@ -80,8 +80,12 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     await eventually(() => c.of('snapshot').length === 1);
     const snapshot = c.of('snapshot')[0] as { version: number };
     const run = 'deltas';
+    const applied = h.server.projections.counters.applied;
     await h.publish([0, 4, 8].map((n) => nthEvent(n, run)));
-    await eventually(() => c.of('delta').reduce((to, d) => Math.max(to, d.to as number), 0) >= snapshot.version + 3);
+    await eventually(() => h.server.projections.counters.applied >= applied + 3 && !h.server.hasPending, 5_000, 'events applied and flushed');
+    const target = h.server.versions()['trade.results'] ?? 0;
+    expect(target).toBeGreaterThan(snapshot.version);
+    await eventually(() => c.of('delta').at(-1)?.to === target, 5_000, 'client at the published version');
     const deltas = c.of('delta');
     expect(deltas[0]?.from).toBe(snapshot.version);
     for (const d of deltas) {
@@ -96,9 +100,9 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
   });
 
   it('shows the original agents\' legacy messages in the snapshots', async () => {
-    const applied = h.server.projector.counters.applied;
+    const applied = h.server.projections.counters.applied;
     await h.publish(LEGACY);
-    await eventually(() => h.server.projector.counters.applied >= applied + 3, 5_000, 'legacy events applied');
+    await eventually(() => h.server.projections.counters.applied >= applied + 3, 5_000, 'legacy events applied');
     await flushed(h);
     const c = await rawClient(`${h.ws}?channels=agent.updates,risk.state,trade.results`);
     track({ close: () => c.socket.close() });
@@ -113,9 +117,9 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     const early = projectionClient(['*']);
     await early.whenLive();
     const events: Outgoing[] = Array.from({ length: 1000 }, (_, n) => nthEvent(n, 'late-join'));
-    const applied = h.server.projector.counters.applied;
+    const applied = h.server.projections.counters.applied;
     await h.publish(events);
-    await eventually(() => h.server.projector.counters.applied >= applied + 1000, 10_000, '1,000 events applied');
+    await eventually(() => h.server.projections.counters.applied >= applied + 1000, 10_000, '1,000 events applied');
     // What the server has published once it flushed them all: nothing changes after this.
     const target = await flushed(h);
     const late = projectionClient(['*']);
@@ -150,13 +154,13 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     }
     const target = n;
     await eventually(
-      () => [early, ...joiners].every((c) => c.status === 'live') && h.server.projector.counters.applied > 0,
-      5_000,
-      'everyone live',
+      () => [early, ...joiners].every((c) => c.status === 'live') && h.server.projections.counters.applied >= target && !h.server.hasPending,
+      10_000,
+      'everyone live, every event applied and flushed',
     );
     const versions = (): Record<string, number> => {
-      const out: Record<string, number> = {};
-      for (const ch of PROJECTION_CHANNELS) if (ch !== 'system') out[ch] = h.server.projector.version(ch as never);
+      const out = h.server.versions();
+      delete out.system;
       return out;
     };
     await eventually(

@@ -1,0 +1,155 @@
+import type { AgentChannel, Event, EventTag } from '../events';
+import {
+  agentUpdates,
+  inDraftScope,
+  portfolioSummary,
+  riskState,
+  strategyPerformance,
+  tradeResults,
+  type AgentUpdatesState,
+  type EventsOf,
+  type PortfolioSummaryState,
+  type Projection,
+  type RiskState,
+  type StrategyPerformanceState,
+  type TradeResultsState,
+} from '../projections';
+import { SeqTracker } from './seqTracker';
+
+/** The state of each agent projection. */
+export interface States {
+  'agent.updates': AgentUpdatesState;
+  'trade.results': TradeResultsState;
+  'risk.state': RiskState;
+  'strategy.performance': StrategyPerformanceState;
+  'portfolio.summary': PortfolioSummaryState;
+}
+
+/** What reducing one event did. */
+export interface Reduction {
+  readonly outcome: 'applied' | 'duplicate';
+  /** Events detected missing from this event's seq gap (0 if none). */
+  readonly lost: number;
+  /** The channels whose state was replaced, in channel order (`portfolio.summary` last). */
+  readonly touched: readonly AgentChannel[];
+}
+
+/** Running totals since the states were made. */
+export interface ReductionCounters {
+  readonly applied: number;
+  readonly duplicates: number;
+  readonly lost: number;
+}
+
+type EventFed = Exclude<AgentChannel, 'portfolio.summary'>;
+
+interface Reducer {
+  readonly channel: EventFed;
+  readonly evolve: (state: unknown, event: Event) => unknown;
+}
+
+/** Erases a projection's types once, here, so the dispatch table can hold them all. */
+function reducer<S, K extends EventTag>(channel: EventFed, p: Projection<S, K>): Reducer & { readonly handles: readonly EventTag[] } {
+  return { channel, handles: p.handles, evolve: (state, event) => p.evolve(state as S, event as EventsOf<K>) };
+}
+
+const REDUCERS = [
+  reducer('agent.updates', agentUpdates),
+  reducer('trade.results', tradeResults),
+  reducer('risk.state', riskState),
+  reducer('strategy.performance', strategyPerformance),
+];
+
+/** For each event tag, the projections that handle it (in channel order). */
+const BY_TAG: ReadonlyMap<EventTag, readonly Reducer[]> = (() => {
+  const map = new Map<EventTag, Reducer[]>();
+  for (const r of REDUCERS) for (const tag of r.handles) map.set(tag, [...(map.get(tag) ?? []), r]);
+  return map;
+})();
+
+const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: [] };
+
+/** How a `ProjectionStates` holds what its reducers return. */
+export interface ProjectionStatesOptions {
+  /** Update large maps made since the states were last read in place (see the class). Default false. */
+  readonly inPlace?: boolean;
+  /**
+   * Whether to hold `after`, the state an event made from `before` (never the same object); when
+   * it says no, `before` stays and the channel is not touched. Default: always hold.
+   */
+  readonly accept?: (channel: AgentChannel, before: unknown, after: unknown) => boolean;
+}
+
+/**
+ * The five projection states, reduced event by event: duplicates and seq gaps per (agent, run),
+ * each event to every projection that handles it, then `portfolio.summary` derived from the others.
+ * Pure in memory: no I/O, no clock.
+ *
+ * With `inPlace`, large maps a reducer made since the states were last read are updated in place
+ * (`draftSet`): reading a state through `state()` ends that, so a state once read never changes.
+ */
+export class ProjectionStates {
+  private readonly states: States = {
+    'agent.updates': agentUpdates.initial,
+    'trade.results': tradeResults.initial,
+    'risk.state': riskState.initial,
+    'strategy.performance': strategyPerformance.initial,
+    'portfolio.summary': portfolioSummary.initial,
+  };
+  private readonly seq = new SeqTracker();
+  private readonly totals = { applied: 0, duplicates: 0, lost: 0 };
+  private drafts = new WeakSet<object>();
+
+  constructor(private readonly options: ProjectionStatesOptions = {}) {}
+
+  /** Running totals: events applied, duplicates skipped, events detected lost. */
+  get counters(): ReductionCounters {
+    return this.totals;
+  }
+
+  /**
+   * Reduces one decoded event; never throws. `receivedAt` (ISO-8601) stands in for the publish
+   * time of an event that has none (legacy messages), so such events can be dated.
+   */
+  apply(event: Event, receivedAt?: string): Reduction {
+    const verdict = this.seq.observe(event.meta);
+    if (verdict.duplicate) {
+      this.totals.duplicates++;
+      return DUPLICATE;
+    }
+    this.totals.applied++;
+    this.totals.lost += verdict.lost;
+    const dated = receivedAt !== undefined && event.meta.ts === null ? { ...event, meta: { ...event.meta, ts: receivedAt } } : event;
+    const touched = this.options.inPlace === true ? inDraftScope(this.drafts, () => this.reduce(dated)) : this.reduce(dated);
+    return { outcome: 'applied', lost: verdict.lost, touched };
+  }
+
+  /** The current JSON state of a channel: never changed afterwards. */
+  state<C extends AgentChannel>(channel: C): States[C] {
+    if (this.options.inPlace === true) this.drafts = new WeakSet();
+    return this.states[channel];
+  }
+
+  private reduce(event: Event): AgentChannel[] {
+    const { states } = this;
+    const touched: AgentChannel[] = [];
+    for (const r of BY_TAG.get(event.type) ?? []) this.hold(r.channel, r.evolve(states[r.channel], event), touched);
+    if (touched.length > 0) {
+      const sources = {
+        agents: states['agent.updates'],
+        trades: states['trade.results'],
+        risk: states['risk.state'],
+        strategies: states['strategy.performance'],
+      };
+      this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), touched);
+    }
+    return touched;
+  }
+
+  private hold(channel: AgentChannel, after: unknown, touched: AgentChannel[]): void {
+    const before = this.states[channel];
+    if (after === before || this.options.accept?.(channel, before, after) === false) return;
+    (this.states as Record<AgentChannel, unknown>)[channel] = after;
+    touched.push(channel);
+  }
+}
