@@ -34,12 +34,6 @@ export const DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
 /** How much of a rejected message is kept. */
 export const SAMPLE_CHARS = 256;
 
-/** Cheap pre-check: only messages that could hold a forbidden key (or hide one in a `\\u` escape) are walked. */
-function mayHoldUnsafeKey(text: string): boolean {
-  // `proto` covers both `__proto__` and `prototype`: three scans instead of four.
-  return text.includes('proto') || text.includes('constructor') || text.includes('\\u');
-}
-
 /** Decoding options. */
 export interface DecodeOptions {
   /** Messages larger than this many bytes are rejected before parsing. */
@@ -50,14 +44,15 @@ export interface DecodeOptions {
  * Bytes from a channel → a typed event, or a `Rejected` saying why not.
  * The codec is chosen by (channel, type) before decoding, so errors name exact paths.
  */
-export function decodeEvent(channel: string, raw: Buffer | string, options: DecodeOptions = {}): E.Either<Rejected, Event> {
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
+export function decodeEvent(channel: string, raw: Buffer | string, options?: DecodeOptions): E.Either<Rejected, Event> {
+  const maxBytes = options?.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
 
   if (bytes > maxBytes) return reject(channel, raw, bytes, 'too_large', `Message of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`);
   if (!isAgentChannel(channel)) return reject(channel, raw, bytes, 'unknown_channel', `Unknown channel "${channel}"`);
 
-  const text = typeof raw === 'string' ? raw : raw.toString('utf8');
+  // `toString()` without arguments is UTF-8 and skips the encoding lookup `toString('utf8')` does.
+  const text = typeof raw === 'string' ? raw : raw.toString();
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -68,7 +63,7 @@ export function decodeEvent(channel: string, raw: Buffer | string, options: Deco
     const got = Array.isArray(json) ? 'an array' : text.slice(0, 40);
     return reject(channel, raw, bytes, 'not_object', `Expecting a JSON object but instead got: ${got}`);
   }
-  if (mayHoldUnsafeKey(text)) {
+  if (mayHoldUnsafeKey(json)) {
     const path = findUnsafeKey(json, '');
     if (path !== undefined) {
       return reject(channel, raw, bytes, 'unsafe_key', `Forbidden key at ${path.length > 120 ? `…${path.slice(-120)}` : path}`);
@@ -134,6 +129,35 @@ function errorsOf<A, O>(codec: t.Type<A, O, unknown>, u: unknown): t.Errors {
 function sampleOf(raw: Buffer | string): string {
   const head = typeof raw === 'string' ? raw.slice(0, SAMPLE_CHARS) : raw.subarray(0, SAMPLE_CHARS * 4).toString('utf8');
   return head.length > SAMPLE_CHARS ? head.slice(0, SAMPLE_CHARS) : head;
+}
+
+/** Objects and arrays still to visit; shared by every `mayHoldUnsafeKey` call, and left empty. */
+const pending: object[] = [];
+
+/**
+ * Cheap pre-check: only messages where some object has a key named `__proto__`, `constructor`
+ * or `prototype` are walked again by `findUnsafeKey` for the path. It runs for every message,
+ * so it builds no paths and allocates nothing; walking the parsed keys costs less than scanning
+ * the text for the names and for `\\u` escapes that could spell them. (`for in` also visits
+ * inherited enumerable keys, never fewer than the own ones `findUnsafeKey` decides on.)
+ */
+function mayHoldUnsafeKey(root: object): boolean {
+  pending.push(root);
+  for (let value = pending.pop(); value !== undefined; value = pending.pop()) {
+    if (Array.isArray(value)) {
+      for (const item of value as unknown[]) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
+    }
+    for (const key in value) {
+      if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
+        pending.length = 0;
+        return true;
+      }
+      const item = (value as Record<string, unknown>)[key];
+      if (typeof item === 'object' && item !== null) pending.push(item);
+    }
+  }
+  return false;
 }
 
 /**

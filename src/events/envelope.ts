@@ -28,11 +28,17 @@ export const LegacyEnvelope = t.type({
 });
 export type LegacyEnvelope = t.TypeOf<typeof LegacyEnvelope>;
 
-/** The run part of an id `<agent>:<run>:<seq>`, or `undefined` when the id does not have that form. */
+const COLON = 58;
+
+/**
+ * The run part of an id `<agent>:<run>:<seq>`, or `undefined` when the id does not have that form.
+ * Compares in place (this runs for every event): only the run itself is sliced out.
+ */
 export function runOf(id: string, agent: string, seq: number): string | undefined {
-  const prefix = `${agent}:`;
-  const suffix = `:${seq}`;
-  if (!id.startsWith(prefix) || !id.endsWith(suffix)) return undefined;
-  const run = id.slice(prefix.length, id.length - suffix.length);
-  return run.length > 0 ? run : undefined;
+  const digits = String(seq);
+  const start = agent.length + 1;
+  const end = id.length - digits.length - 1;
+  if (end <= start || id.charCodeAt(start - 1) !== COLON || id.charCodeAt(end) !== COLON) return undefined;
+  if (!id.startsWith(agent) || !id.endsWith(digits)) return undefined;
+  return id.slice(start, end);
 }
