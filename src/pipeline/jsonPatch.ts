@@ -70,38 +70,36 @@ function diffInto(before: unknown, after: unknown, path: string, ops: Operation[
   }
 }
 
-/**
- * Whether `diff(before, after)` would emit any op, found without building one: the walk stops at
- * the first difference. For callers that need to know a state changed, not how.
- */
-export function differs(before: unknown, after: unknown): boolean {
-  if (before === after) return false;
-  if (Array.isArray(before) && Array.isArray(after)) {
-    if (before.length !== after.length) return true;
-    for (let i = 0; i < before.length; i++) if (differs(before[i], after[i])) return true;
-    return false;
-  }
-  if (isObject(before) && isObject(after)) {
-    let afterCount = 0;
-    for (const key in after) {
-      afterCount++;
-      const held = member(before, key);
-      if (held === undefined || differs(held, after[key])) return true;
-    }
-    let beforeCount = 0;
-    for (const _ in before) beforeCount++;
-    return beforeCount !== afterCount;
-  }
-  return true;
-}
-
 /** The own value at `key`, or `undefined`: JSON values are never functions, so inherited members read as absent. */
 function member(o: Record<string, unknown>, key: string): unknown {
   const v = o[key];
   return typeof v === 'function' ? undefined : v;
 }
 
+/**
+ * Whether more than half of `after`'s members are new or hold another primitive value than in
+ * `before`: then one `replace` of the whole object is smaller than an op per member (and cheaper
+ * to apply), e.g. a window slot that now holds another trade. Members that are objects count as
+ * kept (their content may be equal), so equal content never turns into a replace.
+ */
+function mostlyReplaced(before: Record<string, unknown>, after: Record<string, unknown>): boolean {
+  let count = 0;
+  let changed = 0;
+  for (const key in after) {
+    count++;
+    const value = after[key];
+    const held = member(before, key);
+    if (held === undefined || (held !== value && (typeof value !== 'object' || value === null))) changed++;
+  }
+  return changed * 2 > count;
+}
+
 function diffObjects(before: Record<string, unknown>, after: Record<string, unknown>, path: string, ops: Operation[]): void {
+  // The document itself is never replaced whole: a delta's ops address its members.
+  if (path !== '' && mostlyReplaced(before, after)) {
+    ops.push({ op: 'replace', path, value: after });
+    return;
+  }
   // for-in allocates no key arrays; these are plain JSON objects, whose prototypes add no enumerable keys.
   let beforeCount = 0;
   for (const _ in before) beforeCount++;
