@@ -121,7 +121,7 @@ function sweepTable(sweeps: readonly Sweep[]): string {
   );
 }
 
-function stormTable(storms: readonly StormResult[]): string {
+export function stormTable(storms: readonly StormResult[]): string {
   return table(
     ['server', 'storm clients', 'all hold all snapshots after (ms)', 'p50 / p99 per client (ms)', 'failed', 'idle clients held', 'RSS before → with idle clients (MB)', 'RSS per idle client (KB)', 'server CPU idle (cores)'],
     storms.map((s) => [

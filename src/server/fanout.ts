@@ -35,7 +35,7 @@ export const HEARTBEAT_TOPIC = '#heartbeat';
 export class Fanout {
   private readonly pending = new Map<string, Pending>();
   private readonly published = new Map<string, Published>();
-  private readonly snapshots = new Map<string, { version: number; frame: string; bytes: number }>();
+  private readonly snapshots = new Map<string, { version: number; frame: string; buffer: Buffer; bytes: number }>();
 
   constructor(
     readonly channels: readonly string[],
@@ -103,14 +103,15 @@ export class Fanout {
     return this.cachedSnapshot(channel).frame;
   }
 
-  /** The snapshot frame and its size in bytes (measured once, with the serialisation). */
-  cachedSnapshot(channel: string): { readonly frame: string; readonly bytes: number } {
+  /** The snapshot frame, as text and as UTF-8 bytes (encoded once, with the serialisation). */
+  cachedSnapshot(channel: string): { readonly frame: string; readonly buffer: Buffer; readonly bytes: number } {
     const published = this.published.get(channel);
     if (published === undefined) throw new Error(`unknown channel ${channel}`);
     const cached = this.snapshots.get(channel);
     if (cached !== undefined && cached.version === published.version) return cached;
     const frame = JSON.stringify({ type: 'snapshot', channel, version: published.version, state: published.state });
-    const entry = { version: published.version, frame, bytes: Buffer.byteLength(frame) };
+    const buffer = Buffer.from(frame);
+    const entry = { version: published.version, frame, buffer, bytes: buffer.length };
     this.snapshots.set(channel, entry);
     this.metrics.snapshotSerializations.inc({ channel });
     return entry;

@@ -5,8 +5,10 @@ import { CLOSE_POLICY_VIOLATION, type ClientMessage, type ErrorCode } from '../c
 import type { ServerConfig } from '../config';
 import { expandChannels } from './channels';
 import { decodeClientMessage } from './clientMessage';
+import { SEND_DROPPED, writeCorked, type Outgoing, type SendStatus } from './corkedWriter';
 import { HEARTBEAT_TOPIC, type Fanout } from './fanout';
 import type { Metrics } from './metrics';
+import { createOutsideHandlers } from './outsideHandlers';
 import { Strikes, TokenBucket } from './rateLimiter';
 
 /** What the server keeps per socket. */
@@ -22,11 +24,11 @@ export interface SocketData {
   /** Set when frames may have been skipped for backpressure: a heartbeat is sent on drain so the client can check. */
   skipped: boolean;
   closed: boolean;
+  /** Work waiting to run outside uWS's handlers, in arrival order. */
+  later: (() => void)[];
 }
 
 type Socket = WebSocket<SocketData>;
-
-const SEND_DROPPED = 2;
 
 /** Dependencies of the WebSocket handlers. */
 export interface SocketDeps {
@@ -41,20 +43,63 @@ export function createSockets(deps: SocketDeps) {
   const { config, fanout, metrics, log } = deps;
   const sockets = new Set<Socket>();
   let nextId = 1;
+  /**
+   * Replies with snapshots are written outside uWS's handlers: those are corked, and a frame that
+   * does not fit the cork buffer goes to the socket's own send buffer, whose capacity uWS keeps
+   * for the socket's life (~16 KB per idle client). Whatever the client sent after such a request
+   * waits behind it, so replies keep their order.
+   */
+  const outside = createOutsideHandlers<Socket>();
 
-  const sendText = (ws: Socket, frame: string, type: string, bytes = Buffer.byteLength(frame)): number => {
-    const status = ws.send(frame, false);
+  /** A frame for the client, its type for the metrics, and what to do once it went out (or was dropped). */
+  interface Reply extends Outgoing {
+    readonly type: string;
+    readonly sent?: (status: SendStatus) => void;
+  }
+
+  const text = (frame: string, type: string): Reply => ({ data: frame, bytes: Buffer.byteLength(frame), type });
+
+  const counted = (reply: Reply, status: SendStatus): void => {
     if (status !== SEND_DROPPED) {
-      metrics.framesOut.inc({ type });
-      metrics.bytesOut.inc(bytes);
+      metrics.framesOut.inc({ type: reply.type });
+      metrics.bytesOut.inc(reply.bytes);
     }
-    return status;
+    reply.sent?.(status);
   };
 
-  const sendError = (ws: Socket, code: ErrorCode, message: string, channel?: string): void => {
-    metrics.clientErrors.inc({ code });
-    sendText(ws, JSON.stringify(channel === undefined ? { type: 'error', code, message } : { type: 'error', code, message, channel }), 'error');
+  /** Sends one small frame right away (into the cork of the handler it is called from). */
+  const send = (ws: Socket, reply: Reply): void => counted(reply, ws.send(reply.data, false) as SendStatus);
+
+  /** Sends frames outside uWS's handlers, in corks that fit its buffer (see corkedWriter). */
+  const write = (ws: Socket, replies: readonly Reply[]): void => {
+    const statuses = writeCorked(ws, replies, config.maxBackpressureBytes);
+    if (statuses !== undefined) replies.forEach((reply, i) => counted(reply, statuses[i] as SendStatus));
   };
+
+  const errorReply = (code: ErrorCode, message: string, channel?: string): Reply => {
+    metrics.clientErrors.inc({ code });
+    return text(JSON.stringify(channel === undefined ? { type: 'error', code, message } : { type: 'error', code, message, channel }), 'error');
+  };
+
+  /** The snapshot as of the last flush; if backpressure drops it, it is sent again on drain. */
+  const snapshotReply = (data: SocketData, channel: string): Reply => {
+    const snapshot = fanout.cachedSnapshot(channel);
+    return {
+      data: snapshot.buffer,
+      bytes: snapshot.bytes,
+      type: 'snapshot',
+      sent: (status) => {
+        if (status === SEND_DROPPED) {
+          data.unsent.add(channel);
+          return;
+        }
+        data.unsent.delete(channel);
+        metrics.snapshotsSent.inc({ channel });
+      },
+    };
+  };
+
+  const sendError = (ws: Socket, code: ErrorCode, message: string, channel?: string): void => send(ws, errorReply(code, message, channel));
 
   /** Counts an offence; a client with too many within a minute is closed with 1008. */
   const offend = (ws: Socket, data: SocketData): void => {
@@ -65,29 +110,17 @@ export function createSockets(deps: SocketDeps) {
     ws.end(CLOSE_POLICY_VIOLATION, 'policy violation');
   };
 
-  const sendSnapshot = (ws: Socket, data: SocketData, channel: string): void => {
-    const snapshot = fanout.cachedSnapshot(channel);
-    const status = sendText(ws, snapshot.frame, 'snapshot', snapshot.bytes);
-    if (status === SEND_DROPPED) {
-      data.unsent.add(channel);
-      return;
-    }
-    data.unsent.delete(channel);
-    metrics.snapshotsSent.inc({ channel });
-  };
-
   const subscribe = (ws: Socket, data: SocketData, requested: readonly string[]): void => {
     const { known, unknown } = expandChannels(requested);
+    const replies = unknown.map((channel) => errorReply('unknown_channel', `Unknown channel "${channel}"`, channel));
+    replies.push(text(JSON.stringify({ type: 'subscribed', channels: known }), 'subscribed'));
     // One synchronous step: join the topic, then the snapshot as of the last flush, so the next delta starts from it.
-    ws.cork(() => {
-      for (const channel of unknown) sendError(ws, 'unknown_channel', `Unknown channel "${channel}"`, channel);
-      sendText(ws, JSON.stringify({ type: 'subscribed', channels: known }), 'subscribed');
-      for (const channel of known) {
-        data.channels.add(channel);
-        ws.subscribe(channel);
-        sendSnapshot(ws, data, channel);
-      }
-    });
+    for (const channel of known) {
+      data.channels.add(channel);
+      ws.subscribe(channel);
+      replies.push(snapshotReply(data, channel));
+    }
+    write(ws, replies);
   };
 
   const unsubscribe = (ws: Socket, data: SocketData, requested: readonly string[]): void => {
@@ -98,27 +131,46 @@ export function createSockets(deps: SocketDeps) {
       data.unsent.delete(channel);
       ws.unsubscribe(channel);
     }
-    sendText(ws, JSON.stringify({ type: 'unsubscribed', channels: known }), 'unsubscribed');
+    send(ws, text(JSON.stringify({ type: 'unsubscribed', channels: known }), 'unsubscribed'));
   };
 
   const handle = (ws: Socket, data: SocketData, message: ClientMessage): void => {
     switch (message.type) {
       case 'ping':
-        sendText(ws, '{"type":"pong"}', 'pong');
+        send(ws, text('{"type":"pong"}', 'pong'));
         return;
       case 'subscribe':
-        return subscribe(ws, data, message.channels);
+        return outside.later(ws, data, () => subscribe(ws, data, message.channels));
       case 'unsubscribe':
         return unsubscribe(ws, data, message.channels);
       case 'resync':
-        if (!data.channels.has(message.channel)) {
-          sendError(ws, 'not_subscribed', `Not subscribed to "${message.channel}"`, message.channel);
-          return;
-        }
-        metrics.resyncs.inc();
-        sendSnapshot(ws, data, message.channel);
-        return;
+        return outside.later(ws, data, () => {
+          if (!data.channels.has(message.channel)) {
+            sendError(ws, 'not_subscribed', `Not subscribed to "${message.channel}"`, message.channel);
+            return;
+          }
+          metrics.resyncs.inc();
+          write(ws, [snapshotReply(data, message.channel)]);
+        });
     }
+  };
+
+  /** One frame from the client, already copied out of uWS's buffer (`undefined`: binary). */
+  const receive = (ws: Socket, data: SocketData, frame: string | undefined): void => {
+    if (!data.bucket.take(Date.now())) {
+      sendError(ws, 'rate_limited', `More than ${config.rateLimit} messages per second`);
+      return offend(ws, data);
+    }
+    if (frame === undefined) {
+      sendError(ws, 'bad_request', 'Binary frames are not accepted: send JSON text');
+      return offend(ws, data);
+    }
+    const decoded = decodeClientMessage(frame);
+    if (E.isLeft(decoded)) {
+      sendError(ws, 'bad_request', decoded.left);
+      return offend(ws, data);
+    }
+    handle(ws, data, decoded.right);
   };
 
   const behavior: WebSocketBehavior<SocketData> = {
@@ -140,6 +192,7 @@ export function createSockets(deps: SocketDeps) {
         unsent: new Set(),
         skipped: false,
         closed: false,
+        later: [],
       };
       res.upgrade(
         data,
@@ -155,47 +208,34 @@ export function createSockets(deps: SocketDeps) {
       metrics.connections.inc();
       log.debug({ socket: data.id, channels: data.initial }, 'connection open');
       ws.subscribe(HEARTBEAT_TOPIC);
-      if (data.initial.length > 0) subscribe(ws, data, data.initial);
+      if (data.initial.length > 0) outside.later(ws, data, () => subscribe(ws, data, data.initial));
     },
     message: (ws, raw, isBinary) => {
       const data = ws.getUserData();
       if (data.closed) return;
-      if (!data.bucket.take(Date.now())) {
-        sendError(ws, 'rate_limited', `More than ${config.rateLimit} messages per second`);
-        return offend(ws, data);
-      }
-      if (isBinary) {
-        sendError(ws, 'bad_request', 'Binary frames are not accepted: send JSON text');
-        return offend(ws, data);
-      }
-      // Decoded synchronously: the ArrayBuffer is only valid during this callback.
-      const decoded = decodeClientMessage(Buffer.from(raw).toString('utf8'));
-      if (E.isLeft(decoded)) {
-        sendError(ws, 'bad_request', decoded.left);
-        return offend(ws, data);
-      }
-      handle(ws, data, decoded.right);
+      // Copied now: the ArrayBuffer is only valid during this callback.
+      const frame = isBinary ? undefined : Buffer.from(raw).toString('utf8');
+      if (data.later.length > 0) outside.later(ws, data, () => receive(ws, data, frame));
+      else receive(ws, data, frame);
     },
     drain: (ws) => {
       const data = ws.getUserData();
       if (ws.getBufferedAmount() > config.maxBackpressureBytes / 2) return;
       if (data.unsent.size > 0) {
-        ws.cork(() => {
-          for (const channel of [...data.unsent]) {
-            metrics.snapshotResends.inc();
-            sendSnapshot(ws, data, channel);
-          }
-        });
+        const channels = [...data.unsent];
+        metrics.snapshotResends.inc(channels.length);
+        write(ws, channels.map((channel) => snapshotReply(data, channel)));
       }
       if (data.skipped) {
         data.skipped = false;
-        sendText(ws, fanout.heartbeatFrame(), 'heartbeat');
+        send(ws, text(fanout.heartbeatFrame(), 'heartbeat'));
       }
     },
     close: (ws, code) => {
       const data = ws.getUserData();
       data.closed = true;
       sockets.delete(ws);
+      outside.forget(ws);
       metrics.connections.dec();
       log.debug({ socket: data.id, code }, 'connection closed');
     },
