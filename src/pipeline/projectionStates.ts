@@ -69,16 +69,22 @@ const BY_TAG: ReadonlyMap<EventTag, readonly Reducer[]> = (() => {
 
 const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: [] };
 
-/** How a `ProjectionStates` holds what its reducers return. */
-export interface ProjectionStatesOptions {
-  /** Update large maps made since the states were last read in place (see the class). Default false. */
-  readonly inPlace?: boolean;
-  /**
-   * Whether to hold `after`, the state an event made from `before` (never the same object); when
-   * it says no, `before` stays and the channel is not touched. Default: always hold.
-   */
-  readonly accept?: (channel: AgentChannel, before: unknown, after: unknown) => boolean;
-}
+/**
+ * How a `ProjectionStates` holds what its reducers return: either large maps updated in place
+ * between reads (see the class), or an `accept` check of every new state (default: always hold).
+ * Never both: with maps updated in place, `before` and `after` may share an already-updated map,
+ * so no check comparing them could be trusted.
+ */
+export type ProjectionStatesOptions =
+  | { readonly inPlace: true; readonly accept?: never }
+  | {
+      readonly inPlace?: false;
+      /**
+       * Whether to hold `after`, the state an event made from `before` (never the same object);
+       * when it says no, `before` stays and the channel is not touched.
+       */
+      readonly accept?: (channel: AgentChannel, before: unknown, after: unknown) => boolean;
+    };
 
 /**
  * The five projection states, reduced event by event: duplicates and seq gaps per (agent, run),
@@ -87,6 +93,8 @@ export interface ProjectionStatesOptions {
  *
  * With `inPlace`, large maps a reducer made since the states were last read are updated in place
  * (`draftSet`): reading a state through `state()` ends that, so a state once read never changes.
+ * Reducers never throw on decoded events (their inputs are validated); one that did could leave
+ * such a map half-updated until the next event touching its channel.
  */
 export class ProjectionStates {
   private readonly states: States = {
@@ -148,7 +156,7 @@ export class ProjectionStates {
 
   private hold(channel: AgentChannel, after: unknown, touched: AgentChannel[]): void {
     const before = this.states[channel];
-    if (after === before || this.options.accept?.(channel, before, after) === false) return;
+    if (after === before || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return;
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
     touched.push(channel);
   }

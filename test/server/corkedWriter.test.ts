@@ -11,14 +11,16 @@ function framed(payload: number): number {
 /**
  * A socket with uWS's send-buffer rules: a frame goes into the 16 KiB cork buffer if it fits,
  * otherwise into the socket's own buffer (a "spill", the capacity uWS then keeps); the kernel
- * takes `kernelRoom` bytes in all, the rest stays buffered.
+ * takes `kernelRoom` bytes in all, the rest stays buffered. `queuedBytes` of topic messages wait
+ * for the socket: uWS writes them in front of the next frame sent.
  */
-function fakeSocket(kernelRoom = Infinity) {
+function fakeSocket(kernelRoom = Infinity, queuedBytes = 0) {
   const frames: { fin: boolean; first: boolean; payload: Buffer }[] = [];
   let corked = false;
   let corkOffset = 0;
   let buffered = 0;
   let room = kernelRoom;
+  let queued = queuedBytes;
   const stats = { spills: 0, corks: 0, closed: false };
   const flush = (bytes: number): void => {
     const taken = buffered > 0 ? 0 : Math.min(room, bytes);
@@ -27,7 +29,8 @@ function fakeSocket(kernelRoom = Infinity) {
   };
   const frame = (data: string | Uint8Array, first: boolean, fin: boolean): boolean => {
     const payload = Buffer.from(data);
-    const size = framed(payload.length);
+    const size = framed(payload.length) + queued;
+    queued = 0;
     frames.push({ fin, first, payload });
     if (buffered === 0 && corked && corkOffset + size < CORK_BUFFER) corkOffset += size;
     else {
@@ -114,5 +117,13 @@ describe('writeCorked', () => {
     writeCorked(ws, [message(40_000, 'a')], 30_000);
     expect(frames).toHaveLength(1);
     expect(messages()).toEqual(['a'.repeat(40_000)]);
+  });
+
+  it('closes the socket rather than leave a message unfinished when its rest would be dropped', () => {
+    // Topic messages written in front of the first fragment fill the buffer past the limit, and the kernel takes nothing.
+    const { ws, stats, frames } = fakeSocket(0, 12_000);
+    expect(writeCorked(ws, [message(20_000, 'a')], 20_000)).toBeUndefined();
+    expect(stats.closed).toBe(true);
+    expect(frames.every((f) => !f.fin)).toBe(true);
   });
 });
