@@ -131,12 +131,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   // Flush tick: deltas; about once a second also the system projection and, right after its deltas, the heartbeat.
   let lastHeartbeat = Date.now();
   const tick = (heartbeatDue: boolean): void => {
-    if (heartbeatDue) {
-      system = systemFigures(fanout.versions());
-      fanout.touch(SYSTEM_CHANNEL, new Date().toISOString());
-    }
     fanout.flush();
     if (heartbeatDue) {
+      // After the agent channels' deltas, so the figures show the versions just published.
+      system = systemFigures(fanout.versions());
+      fanout.touch(SYSTEM_CHANNEL, new Date().toISOString());
+      fanout.flush();
       lastHeartbeat = Date.now();
       sockets.markSkipped();
       fanout.publishHeartbeat();
