@@ -35,7 +35,7 @@ export const HEARTBEAT_TOPIC = '#heartbeat';
 export class Fanout {
   private readonly pending = new Map<string, Pending>();
   private readonly published = new Map<string, Published>();
-  private readonly snapshots = new Map<string, { version: number; frame: string; buffer: Buffer; bytes: number }>();
+  private readonly snapshots = new Map<string, { version: number; buffer: Buffer; bytes: number }>();
 
   constructor(
     readonly channels: readonly string[],
@@ -98,20 +98,14 @@ export class Fanout {
     return this.published.get(channel);
   }
 
-  /** The snapshot frame of a channel as of the last flush, serialised once per version and reused. */
-  snapshotFrame(channel: string): string {
-    return this.cachedSnapshot(channel).frame;
-  }
-
-  /** The snapshot frame, as text and as UTF-8 bytes (encoded once, with the serialisation). */
-  cachedSnapshot(channel: string): { readonly frame: string; readonly buffer: Buffer; readonly bytes: number } {
+  /** The snapshot frame of a channel as of the last flush, as UTF-8 bytes: serialised once per version and reused. */
+  cachedSnapshot(channel: string): { readonly buffer: Buffer; readonly bytes: number } {
     const published = this.published.get(channel);
     if (published === undefined) throw new Error(`unknown channel ${channel}`);
     const cached = this.snapshots.get(channel);
     if (cached !== undefined && cached.version === published.version) return cached;
-    const frame = JSON.stringify({ type: 'snapshot', channel, version: published.version, state: published.state });
-    const buffer = Buffer.from(frame);
-    const entry = { version: published.version, frame, buffer, bytes: buffer.length };
+    const buffer = Buffer.from(JSON.stringify({ type: 'snapshot', channel, version: published.version, state: published.state }));
+    const entry = { version: published.version, buffer, bytes: buffer.length };
     this.snapshots.set(channel, entry);
     this.metrics.snapshotSerializations.inc({ channel });
     return entry;

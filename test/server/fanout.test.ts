@@ -10,6 +10,9 @@ function liveSource() {
 
 const at = (iso: string) => () => Date.parse(iso);
 
+/** The cached snapshot frame of `risk.state`, as the bytes sent. */
+const snapshotOf = (fanout: Fanout) => fanout.cachedSnapshot('risk.state').buffer;
+
 describe('fanout', () => {
   it("conflates a tick's changes into one delta per channel: the net change, one version, serialised once", () => {
     const { live, source } = liveSource();
@@ -72,14 +75,14 @@ describe('fanout', () => {
     const { live, source } = liveSource();
     const metrics = createMetrics();
     const fanout = new Fanout(['risk.state'], source, () => undefined, metrics);
-    const first = fanout.snapshotFrame('risk.state');
-    expect(fanout.snapshotFrame('risk.state')).toBe(first);
+    const first = snapshotOf(fanout);
+    expect(snapshotOf(fanout)).toBe(first);
     live.state = { n: 5 };
     fanout.touch('risk.state', '2026-01-01T00:00:00Z');
-    expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 0, state: { n: 0 } });
+    expect(JSON.parse(snapshotOf(fanout).toString())).toEqual({ type: 'snapshot', channel: 'risk.state', version: 0, state: { n: 0 } });
     fanout.flush();
-    expect(JSON.parse(fanout.snapshotFrame('risk.state'))).toEqual({ type: 'snapshot', channel: 'risk.state', version: 1, state: { n: 5 } });
-    for (let i = 0; i < 100; i += 1) fanout.snapshotFrame('risk.state');
+    expect(JSON.parse(snapshotOf(fanout).toString())).toEqual({ type: 'snapshot', channel: 'risk.state', version: 1, state: { n: 5 } });
+    for (let i = 0; i < 100; i += 1) snapshotOf(fanout);
     const serialised = (await metrics.snapshotSerializations.get()).values.reduce((sum, v) => sum + v.value, 0);
     expect(serialised).toBe(2);
   });
