@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisBus, type EventBus } from '../../src/bus';
 import { decodeEvent, type Event, type Rejected } from '../../src/events';
-import { HoldingProxy } from '../support/holdingProxy';
+import { TcpProxy } from '../support/tcpProxy';
 import { privateRedisForTests, redisForTests, uniquePrefix } from '../support/redis';
 
 const LEGACY_ALLOCATOR =
@@ -58,7 +58,7 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
   });
 
   it('keeps a subscription asked for while the connection is still in its handshake', async () => {
-    const proxy = new HoldingProxy(Number(new URL(url).port || 6379));
+    const proxy = new TcpProxy(Number(new URL(url).port || 6379), { holdReplies: true });
     await proxy.start();
     const earlyPrefix = uniquePrefix('bus-handshake');
     const early = createRedisBus({ url: `redis://127.0.0.1:${proxy.port}`, prefix: earlyPrefix });

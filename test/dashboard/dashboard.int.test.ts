@@ -12,7 +12,7 @@ import { loadServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { browserForTests } from '../support/browser';
 import { redisForTests, uniquePrefix } from '../support/redis';
-import { TcpForwarder } from './tcpForwarder';
+import { TcpProxy } from '../support/tcpProxy';
 import { allocator, executed, guardian, heartbeat, LEGACY_EXECUTOR, Publisher, type Message } from './seed';
 
 const ARTIFACTS = join(__dirname, '..', 'artifacts');
@@ -54,7 +54,7 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
   // The page's address. uWS (this build) does not set SO_REUSEADDR, so after a restart with clients
   // connected the old port stays in TIME_WAIT for a minute: the page keeps one address through this
   // forwarder while the server comes back on a fresh port.
-  let forwarder: TcpForwarder | undefined;
+  let forwarder: TcpProxy | undefined;
   let page: Page;
 
   async function start(): Promise<void> {
@@ -96,7 +96,7 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
     mkdirSync(ARTIFACTS, { recursive: true });
     await buildDashboard({ outdir: staticRoot });
     await start();
-    forwarder = new TcpForwarder(port);
+    forwarder = new TcpProxy(port);
     await forwarder.start();
     if ('skip' in browser) return;
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });

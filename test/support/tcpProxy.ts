@@ -1,22 +1,28 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP proxy to 127.0.0.1:`targetPort` that can hold back what the target answers: clients
- * connect and send at once, but see no reply until `release()`. Used to catch a Redis client
- * in the middle of its connection handshake.
+ * A TCP proxy on a free port of 127.0.0.1 to 127.0.0.1:`targetPort`. New connections follow
+ * `retarget`, so a client keeps one address while the server behind restarts; when either side
+ * closes, the other is closed too, as a restarting server would show it. With `holdReplies`, what
+ * the target answers waits until `release()`: clients connect and send at once but see no reply,
+ * which catches a client in the middle of its handshake.
  */
-export class HoldingProxy {
+export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
-  private held = true;
+  private held: boolean;
   private readonly heldBack: { socket: Socket; chunk: Buffer }[] = [];
   /** Connections whose client has sent something. */
   clientsTalking = 0;
   port = 0;
 
-  constructor(private readonly targetPort: number) {}
+  constructor(
+    private targetPort: number,
+    options: { readonly holdReplies?: boolean } = {},
+  ) {
+    this.held = options.holdReplies === true;
+  }
 
-  /** Listens on a free port of 127.0.0.1, holding replies. */
   async start(): Promise<void> {
     const server = createServer((downstream) => {
       const upstream = connect(this.targetPort, '127.0.0.1');
@@ -38,6 +44,11 @@ export class HoldingProxy {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     this.port = typeof address === 'object' && address !== null ? address.port : 0;
+  }
+
+  /** New connections go to `port` from now on. */
+  retarget(port: number): void {
+    this.targetPort = port;
   }
 
   /** Delivers what was held, in order, and passes replies straight through from now on. */
