@@ -1,4 +1,5 @@
 import { encodeEvent, type EventTag, type OutgoingEvent } from '../../src/events';
+import { tradeRecord } from '../support/trades';
 
 /** One message to publish: the channel (without prefix) and its bytes. */
 export interface Message {
@@ -39,19 +40,7 @@ export const LEGACY_EXECUTOR: Message = {
     data: {
       trade_count: 1,
       recent_trades: [
-        {
-          id: 'paper-1a2b3c4d',
-          request_id: 'req-9f8e7d6c',
-          market_id: 'polymarket:btc-100k',
-          venue: 'polymarket',
-          side: 'buy',
-          outcome: 'YES',
-          amount: '25.00',
-          price: '0.62',
-          fees: '0.025',
-          status: 'filled',
-          executed_at: '2026-01-31T12:00:00+00:00',
-        },
+        tradeRecord(),
       ],
     },
   }),

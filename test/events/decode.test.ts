@@ -5,6 +5,7 @@ import { DEFAULT_MAX_EVENT_BYTES, SAMPLE_CHARS, decodeEvent, type DecodeOptions,
 import { AGENT_CHANNELS } from '../../src/events/channels';
 import { encodeEvent } from '../../src/events/encode';
 import type { Event } from '../../src/events/event';
+import { tradeRecord } from '../support/trades';
 import { TAGS, arbOutgoingEvent } from './arbitraries';
 
 // The three legacy messages of PROTOCOL.md, verbatim.
@@ -30,21 +31,7 @@ const REASONS: readonly RejectReason[] = [
   'bad_data',
 ];
 
-const TRADE = {
-  id: 'paper-1a2b3c4d',
-  request_id: 'req-9f8e7d6c',
-  strategy: 'oracle-sniper',
-  market_id: 'polymarket:btc-100k',
-  venue: 'polymarket',
-  side: 'buy',
-  outcome: 'YES',
-  amount: '25.00',
-  price: '0.62',
-  fees: '0.025',
-  status: 'filled',
-  executed_at: '2026-01-31T12:00:00+00:00',
-  paper_trade: true,
-};
+const TRADE = tradeRecord({ strategy: 'oracle-sniper', paper_trade: true });
 
 /** A v1 `trade.executed` on trade.results, with fields overridden (`undefined` drops a field). */
 function v1(overrides: Record<string, unknown> = {}, data: Record<string, unknown> = {}): string {

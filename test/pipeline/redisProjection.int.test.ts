@@ -5,6 +5,7 @@ import { createRedisBus } from '../../src/bus';
 import { AGENT_CHANNELS, CATALOG, decodeEvent, encodeEvent, type Event, type EventTag } from '../../src/events';
 import { Projector } from '../../src/pipeline';
 import { redisForTests, uniquePrefix } from '../support/redis';
+import { tradeRecord } from '../support/trades';
 
 const redis = await redisForTests();
 
@@ -30,21 +31,16 @@ function legacy(channel: string, agent: string, data: unknown): [string, string]
   return [channel, JSON.stringify({ agent, type: 'state_update', data })];
 }
 
-const trade = (id: string, minute: number, market = 'polymarket:btc-100k') => ({
-  id,
-  request_id: `req-${id}`,
-  strategy: 'oracle-sniper',
-  market_id: market,
-  venue: market.slice(0, market.indexOf(':')),
-  side: 'buy',
-  outcome: 'YES',
-  amount: '25.00',
-  price: '0.62',
-  fees: '0.025',
-  status: 'filled',
-  executed_at: `2026-01-31T12:${String(minute).padStart(2, '0')}:00+00:00`,
-  paper_trade: true,
-});
+const trade = (id: string, minute: number, market = 'polymarket:btc-100k') =>
+  tradeRecord({
+    id,
+    request_id: `req-${id}`,
+    strategy: 'oracle-sniper',
+    market_id: market,
+    venue: market.slice(0, market.indexOf(':')),
+    executed_at: `2026-01-31T12:${String(minute).padStart(2, '0')}:00+00:00`,
+    paper_trade: true,
+  });
 
 /** A run's worth of traffic: our events, the legacy snapshots, one duplicate, one gap, one bad message. */
 const MESSAGES: [string, string][] = [

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_TRADES, tradeResults } from '../../src/projections';
+import { tradeRecord } from '../support/trades';
 import { given, legacy, v1 } from './support';
 
 const at = (minute: number) => new Date(Date.UTC(2026, 0, 31, 12, minute)).toISOString();
 
-const fields = (id: string, minute: number) => ({
-  id,
-  request_id: `req-${id}`,
-  market_id: 'polymarket:btc-100k',
-  venue: 'polymarket',
-  side: 'buy',
-  outcome: 'YES',
-  amount: '25.00',
-  price: '0.62',
-  fees: '0.025',
-  status: 'filled',
-  executed_at: at(minute),
-});
+const fields = (id: string, minute: number) => tradeRecord({ id, request_id: `req-${id}`, executed_at: at(minute) });
 
 const executed = (id: string, minute: number) =>
   v1('trade.executed', { ...fields(id, minute), strategy: 'oracle-sniper', paper_trade: true }, { agent: 'paper-executor' });
