@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { choiceOption, numberOption, parseArgs } from './lib/args';
+import { choiceOption, numberOption, parseArgs, redisUrlOption, targetsOption } from './lib/args';
+import { runMain, writeRunJson } from './lib/entry';
 import { LOAD_HEADER, loadRow, table } from './lib/format';
 import { raiseFdLimitNote } from './lib/limits';
 import { runLoad, type LoadResult } from './lib/scenario';
-import { TARGET_NAMES, type TargetName } from './lib/targets';
+import { TARGET_NAMES } from './lib/targets';
 import { WORKLOAD_NAMES } from './lib/workloads';
 
 /**
@@ -14,8 +15,7 @@ import { WORKLOAD_NAMES } from './lib/workloads';
  */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const targetArg = args.get('target') ?? 'all';
-  const targets: TargetName[] = targetArg === 'all' ? [...TARGET_NAMES] : targetArg.split(',').map((t) => choiceOption(new Map([['target', t]]), 'target', TARGET_NAMES, 'ours'));
+  const targets = targetsOption(args, TARGET_NAMES, 'all');
   const clients = numberOption(args, 'clients', 100);
   const outDir = join(__dirname, 'results');
   mkdirSync(outDir, { recursive: true });
@@ -33,7 +33,7 @@ async function main(): Promise<void> {
       fullClients: numberOption(args, 'full-clients', Math.min(10, clients)),
       clientProcs: args.has('client-procs') ? numberOption(args, 'client-procs', 2) : undefined,
       sampleEvery: numberOption(args, 'sample', 1),
-      redisUrl: args.get('redis') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      redisUrl: redisUrlOption(args),
       outDir,
       cpuProf: args.has('cpu-prof'),
       runId: `${process.pid}`,
@@ -45,12 +45,7 @@ async function main(): Promise<void> {
     if (result.convergence && result.convergence.mismatches.length > 0) console.log('mismatches:', result.convergence.mismatches);
   }
   console.log('\n' + table(LOAD_HEADER, results.map(loadRow)));
-  const file = join(outDir, `load-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(results, null, 2));
-  console.log(`\nwritten ${file}`);
+  console.log(`\nwritten ${writeRunJson(outDir, 'load', results)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

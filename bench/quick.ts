@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redisUrlOption } from './lib/args';
 import { defaultFlushMs } from './lib/defaults';
+import { runMain } from './lib/entry';
 import { raiseFdLimitNote } from './lib/limits';
 import { QUICK_PLAN } from './lib/plans';
 import { renderResults } from './lib/report';
@@ -16,7 +18,7 @@ async function main(): Promise<void> {
   const result = await runSuite(
     'quick',
     QUICK_PLAN,
-    { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', outDir, command: 'npm run bench', defaultFlushMs: defaultFlushMs() },
+    { redisUrl: redisUrlOption(), outDir, command: 'npm run bench', defaultFlushMs: defaultFlushMs() },
     (line) => console.log(line),
   );
   const report = renderResults(result, undefined, '');
@@ -25,7 +27,4 @@ async function main(): Promise<void> {
   console.log(`\n${report}\nwritten ${join(outDir, 'quick.md')} (${result.elapsedS} s)`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

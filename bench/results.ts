@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from './lib/args';
+import { parseArgs, redisUrlOption } from './lib/args';
 import { defaultFlushMs } from './lib/defaults';
+import { runMain } from './lib/entry';
 import { raiseFdLimitNote } from './lib/limits';
 import { FULL_PLAN } from './lib/plans';
 import { plotPage, renderPng, type Series } from './lib/plot';
@@ -29,7 +30,7 @@ async function main(): Promise<void> {
     result = await runSuite(
       'full',
       FULL_PLAN,
-      { redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', outDir, command: 'npm run bench:results', defaultFlushMs: defaultFlushMs() },
+      { redisUrl: redisUrlOption(args), outDir, command: 'npm run bench:results', defaultFlushMs: defaultFlushMs() },
       (line) => console.log(line),
     );
     writeFileSync(JSON_FILE, JSON.stringify(result, null, 2));
@@ -53,7 +54,4 @@ async function main(): Promise<void> {
   console.log(`written ${join(BENCH, 'RESULTS.md')}, ${JSON_FILE}${plot ? `, ${join(BENCH, PLOT_FILE)}` : ''}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

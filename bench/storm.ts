@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { choiceOption, numberOption, parseArgs } from './lib/args';
+import { numberOption, parseArgs, redisUrlOption, targetsOption } from './lib/args';
+import { runMain, writeRunJson } from './lib/entry';
 import { raiseFdLimitNote } from './lib/limits';
 import { stormTable } from './lib/report';
 import { runStorm, type StormResult } from './lib/storm';
-import { TARGET_NAMES, type TargetName } from './lib/targets';
+import { TARGET_NAMES } from './lib/targets';
 
 /**
  * `npm run bench:storm -- [--target ours|socketio|uws|all] [--idle N] [--storm N] [--populate-events E]
@@ -12,8 +13,7 @@ import { TARGET_NAMES, type TargetName } from './lib/targets';
  */
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const targetArg = args.get('target') ?? 'ours';
-  const targets: TargetName[] = targetArg === 'all' ? [...TARGET_NAMES] : targetArg.split(',').map((t) => choiceOption(new Map([['target', t]]), 'target', TARGET_NAMES, 'ours'));
+  const targets = targetsOption(args, TARGET_NAMES, 'ours');
   const idleClients = numberOption(args, 'idle', 10_000);
   const stormClients = numberOption(args, 'storm', 1_000);
   const repeat = Math.max(1, numberOption(args, 'repeat', 1));
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
         idleClients,
         stormClients,
         populateEvents: numberOption(args, 'populate-events', 2_000),
-        redisUrl: args.get('redis') ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        redisUrl: redisUrlOption(args),
         outDir,
         runId: `${process.pid}`,
         proposal: args.get('proposal'),
@@ -38,12 +38,7 @@ async function main(): Promise<void> {
     }
   }
   console.log('\n' + stormTable(results));
-  const file = join(outDir, `storm-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify(results, null, 2));
-  console.log(`\nwritten ${file}`);
+  console.log(`\nwritten ${writeRunJson(outDir, 'storm', results)}`);
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+runMain(main);

@@ -1,3 +1,5 @@
+import { defaultRedisUrl } from './defaults';
+
 /** A tiny `--name value` / `--flag` parser: bench scripts take few options and no package is worth it. */
 export function parseArgs(argv: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
@@ -33,4 +35,16 @@ export function choiceOption<T extends string>(args: Map<string, string>, name: 
   const raw = args.get(name) ?? fallback;
   if (!(allowed as readonly string[]).includes(raw)) throw new Error(`--${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
+}
+
+/** `--target ours|socketio|uws|all` or a comma list of them. */
+export function targetsOption<T extends string>(args: Map<string, string>, allowed: readonly T[], fallback: T | 'all'): T[] {
+  const raw = args.get('target') ?? fallback;
+  if (raw === 'all') return [...allowed];
+  return raw.split(',').map((t) => choiceOption(new Map([['target', t]]), 'target', allowed, allowed[0] as T));
+}
+
+/** Redis for the bench: `--redis`, else what the server would use (`REDIS_URL`, else its default). */
+export function redisUrlOption(args: Map<string, string> = new Map()): string {
+  return args.get('redis') ?? defaultRedisUrl();
 }

@@ -6,3 +6,10 @@ export function defaultFlushMs(): number {
   const config = loadServerConfig([], {});
   return E.isRight(config) ? config.right.flushMs : NaN;
 }
+
+/** The Redis our server would use here: `REDIS_URL`, else its default. */
+export function defaultRedisUrl(): string {
+  const config = loadServerConfig([], { REDIS_URL: process.env.REDIS_URL });
+  if (E.isLeft(config)) throw new Error(config.left.message);
+  return config.right.redisUrl;
+}
