@@ -29,6 +29,15 @@ function sendJson(res: HttpResponse, status: string, value: unknown): void {
   send(res, status, JSON_TYPE, JSON.stringify(value));
 }
 
+/** A URL path segment, percent-decoded; `undefined` when its escapes are malformed (`%`, `%E0%A4%A`). */
+function decodeParameter(segment: string): string | undefined {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Registers `/health`, `/metrics`, `/snapshot/:channel`, `/rejected` and the dashboard's files at `/`. */
 export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
   const { fanout, metrics, rejections, log } = deps;
@@ -61,10 +70,10 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
   });
 
   app.get('/snapshot/:channel', (res, req) => {
-    const channel = decodeURIComponent(req.getParameter(0) ?? '');
-    const snapshot = fanout.snapshot(channel);
+    const channel = decodeParameter(req.getParameter(0) ?? '');
+    const snapshot = channel === undefined ? undefined : fanout.snapshot(channel);
     if (snapshot === undefined) {
-      sendJson(res, '404 Not Found', { error: 'unknown_channel', message: `Unknown channel "${channel}"` });
+      sendJson(res, '404 Not Found', { error: 'unknown_channel', message: `Unknown channel "${channel ?? req.getParameter(0) ?? ''}"` });
       return;
     }
     sendJson(res, '200 OK', { channel, version: snapshot.version, state: snapshot.state });

@@ -212,6 +212,16 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     expect(c.of('error')[0]).toMatchObject({ type: 'error', code: 'rate_limited' });
   });
 
+  it('answers 404 to a /snapshot path with malformed escapes, and goes on serving', async () => {
+    for (const bad of ['%', '%E0%A4%A', '%zz', 'risk.state%']) {
+      const response = await fetch(`${h.http}/snapshot/${bad}`);
+      expect(response.status).toBe(404);
+      expect(await response.json()).toMatchObject({ error: 'unknown_channel' });
+    }
+    expect((await getJson(`${h.http}/health`)).status).toBe(200);
+    expect((await getJson(`${h.http}/snapshot/risk.state`)).status).toBe(200);
+  });
+
   it('serves /snapshot, /rejected and /metrics', async () => {
     expect((await fetch(`${h.http}/snapshot/nope`)).status).toBe(404);
     await h.publish([{ channel: 'risk.state', payload: '{"v":1,' }]);
