@@ -1,0 +1,29 @@
+// Mutation testing of the core: `npm run test:mutation` (see docs/MUTATION.md).
+
+// Properties draw the same cases in every run, so a fresh run gives the same score.
+process.env.FAST_CHECK_SEED ??= '20261130';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'vitest',
+  vitest: { configFile: 'vitest.mutation.config.mts' },
+  mutate: [
+    'src/events/**/*.ts',
+    'src/projections/**/*.ts',
+    'src/pipeline/**/*.ts',
+    'src/client/**/*.ts',
+    'src/server/fanout.ts',
+    'src/server/rateLimiter.ts',
+    'src/server/clientMessage.ts',
+    '!src/**/index.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  incremental: true,
+  incrementalFile: 'reports/mutation/incremental.json',
+  reporters: ['progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+  timeoutMS: 10_000,
+};

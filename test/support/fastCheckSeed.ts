@@ -1,0 +1,13 @@
+import fc from 'fast-check';
+
+/**
+ * With FAST_CHECK_SEED set, every property draws the same cases on every run: the mutation run
+ * sets it so that a score does not depend on which values a property happened to draw, and
+ * `FAST_CHECK_SEED=<seed> npm test` replays a property failure reported with that seed.
+ */
+const seed = process.env.FAST_CHECK_SEED;
+if (seed !== undefined && seed !== '') {
+  const value = Number(seed);
+  if (!Number.isSafeInteger(value)) throw new Error(`FAST_CHECK_SEED must be an integer, got "${seed}"`);
+  fc.configureGlobal({ ...fc.readConfigureGlobal(), seed: value });
+}
