@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyPatch, PatchError } from '../../src/client/applyPatch';
+import { applyPatch, parsePointer, PatchError } from '../../src/client/applyPatch';
+import type { PatchOperation } from '../../src/client/protocol';
 import { diff } from '../../src/pipeline/jsonPatch';
 
 /** Deep-freezes a JSON value so that any mutation throws. */
@@ -69,5 +70,45 @@ describe('applyPatch', () => {
     expect(next.keep).toBe(base.keep);
     expect(base.change.n).toBe(1);
     expect(next.change.n).toBe(2);
+  });
+});
+
+describe('parsePointer (RFC 6901)', () => {
+  it.each([
+    ['', []],
+    ['/', ['']],
+    ['/a~1b/c~0d', ['a/b', 'c~d']],
+    // ~1 is unescaped after ~0 would be wrong: "~01" is the text "~1", never "/".
+    ['/~01', ['~1']],
+    ['/~10', ['/0']],
+    ['/~0~1~1~0', ['~//~']],
+    ['/m~n/ /0', ['m~n', ' ', '0']],
+  ])('given the pointer %j, then its reference tokens are %j', (pointer, tokens) => {
+    expect(parsePointer(pointer)).toEqual(tokens);
+  });
+
+  it('given a pointer not starting with "/", then it is a PatchError', () => {
+    expect(() => parsePointer('a/b')).toThrow(PatchError);
+  });
+});
+
+describe('applyPatch checks each operation before writing', () => {
+  it.each([
+    ['an add without value', { op: 'add', path: '/b' }],
+    ['a replace without value', { op: 'replace', path: '/a' }],
+    ['an op that is not one of the three', { op: 'copy', from: '/a', path: '/b' }],
+    ['an op without a path', { op: 'remove' }],
+    ['a path that is not a string', { op: 'remove', path: 0 }],
+    ['an operation that is not an object', 'remove /a'],
+    ['an operation that is an array', ['remove', '/a']],
+    ['null', null],
+  ])('given %s, then the patch fails with a PatchError and the document is untouched', (_label, op) => {
+    const doc = freeze({ a: 1 });
+    expect(() => applyPatch(doc, [{ op: 'replace', path: '/a', value: 2 }, op] as unknown as PatchOperation[])).toThrow(PatchError);
+    expect(doc).toEqual({ a: 1 });
+  });
+
+  it('given an add or replace whose value is null, then null is written (a value, not a missing one)', () => {
+    expect(applyPatch({ a: 1 }, [{ op: 'replace', path: '/a', value: null }, { op: 'add', path: '/b', value: null }])).toEqual({ a: null, b: null });
   });
 });
