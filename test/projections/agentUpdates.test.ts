@@ -24,7 +24,9 @@ describe('agent.updates projection', () => {
 
   it('keeps a legacy heartbeat without a time as last_heartbeat null', () => {
     const e = legacy('agent.heartbeat', { role: 'scanner', status: 'halted', processed: 1, interval_ms: 500, detail: 'paused' }, 'scanner');
-    given(agentUpdates, [e]).thenMatches({ agents: { scanner: { last_heartbeat: null, status: 'halted', detail: 'paused' } } });
+    given(agentUpdates, [e]).thenHas({
+      agents: { scanner: { role: 'scanner', status: 'halted', last_heartbeat: null, interval_ms: 500, processed: 1, detail: 'paused' } },
+    });
   });
 
   it('returns the same state for a heartbeat that changes nothing', () => {
@@ -58,7 +60,7 @@ describe('agent.updates projection', () => {
       },
       'capital-allocator',
     );
-    given(agentUpdates, [v1('allocation.updated', { strategy: 'momentum', allocation_pct: '0.5', total_capital: '900' }), snapshot]).thenMatches({
+    given(agentUpdates, [v1('allocation.updated', { strategy: 'momentum', allocation_pct: '0.5', total_capital: '900' }), snapshot]).thenHas({
       allocator: {
         total_capital: '1000',
         strategies: {
@@ -79,7 +81,9 @@ describe('agent.updates projection', () => {
       v1('allocation.updated', { strategy: 'b', allocation_pct: '0.6', total_capital: '1100' }),
     ]);
     expect(state.allocator.total_capital).toBe('1100');
-    expect(state.allocator.strategies.a).toMatchObject({ allocation_pct: '0.4', total_pnl: '5', largest_win: '5' });
-    expect(state.allocator.strategies.b).toMatchObject({ allocation_pct: '0.6', total_pnl: '0', trades: 0 });
+    expect(state.allocator.strategies).toEqual({
+      a: { total_pnl: '5', trades: 1, wins: 1, losses: 0, allocation_pct: '0.4', largest_win: '5', largest_loss: null },
+      b: { total_pnl: '0', trades: 0, wins: 0, losses: 0, allocation_pct: '0.6', largest_win: null, largest_loss: null },
+    });
   });
 });

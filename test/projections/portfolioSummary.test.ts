@@ -83,6 +83,22 @@ describe('portfolio.summary projection (derived)', () => {
     expect(curve[MAX_EQUITY_POINTS - 1]?.value).toBe(String(1000 + MAX_EQUITY_POINTS + 19));
   });
 
+  it('given a summary already derived, when the guardian halts and nothing else moves, then it reports the halt, and the clearing snapshot too', () => {
+    const p = given([guardian('950')]);
+    expect(p.state('portfolio.summary').halted).toBe(false);
+    p.apply(v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' }));
+    expect(p.state('portfolio.summary').halted).toBe(true);
+    p.apply(guardian('950'));
+    expect(p.state('portfolio.summary').halted).toBe(false);
+  });
+
+  it('given a summary already derived, when only the bankroll or the exposure moves, then the summary follows it', () => {
+    const p = given([v1('allocation.updated', { strategy: 's', allocation_pct: '1', total_capital: '500' })]);
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: '500', current_value: '500', open_exposure: '0' });
+    p.apply(legacy('guardian.snapshot', { current_value: '480', high_water_mark: '500', daily_pnl: '0', halted: false, initial_bankroll: '400', platform_exposure: { kalshi: '7' } }));
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: '500', current_value: '480', pnl: '80', pnl_pct: '0.2', open_exposure: '7' });
+  });
+
   it('reports the halt', () => {
     expect(given([v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' })]).state('portfolio.summary').halted).toBe(true);
   });

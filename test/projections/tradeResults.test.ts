@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRADES, tradeResults } from '../../src/projections';
+import { MAX_TRADES, tradeResults, type TradeEntry } from '../../src/projections';
 import { tradeRecord } from '../support/trades';
 import { given, legacy, v1 } from './support';
 
@@ -12,6 +12,10 @@ const executed = (id: string, minute: number) =>
 
 const settled = (id: string, won: boolean, pnl: string) =>
   v1('trade.settled', { trade_id: id, strategy: 'oracle-sniper', market_id: 'polymarket:btc-100k', won, pnl, settled_at: at(59) });
+
+/** The entry `executed(id, minute)` leaves in the state, with `changes` made. */
+const entry = (id: string, minute: number, changes: Partial<TradeEntry> = {}): TradeEntry =>
+  ({ ...fields(id, minute), amount: '25', strategy: 'oracle-sniper', paper_trade: true, won: null, pnl: null, settled_at: null, ...changes }) as TradeEntry;
 
 const snapshot = (trade_count: number, ids: readonly [string, number][]) =>
   legacy('executor.snapshot', { trade_count, recent_trades: ids.map(([id, m]) => fields(id, m)) }, 'paper-executor');
@@ -30,11 +34,12 @@ describe('trade.results projection', () => {
       pnl: null,
       settled_at: null,
     });
+    expect(state.trades[1]).toEqual(entry('t1', 1));
   });
 
   it('adds the settlement to the trade it names', () => {
-    given(tradeResults, [executed('t1', 1), executed('t2', 2), settled('t1', false, '-25.0')]).thenMatches({
-      trades: [{ id: 't2', won: null }, { id: 't1', won: false, pnl: '-25', settled_at: at(59) }],
+    given(tradeResults, [executed('t1', 1), executed('t2', 2), settled('t1', false, '-25.0')]).thenHas({
+      trades: [entry('t2', 2), entry('t1', 1, { won: false, pnl: '-25', settled_at: at(59) })],
     });
   });
 
@@ -51,20 +56,36 @@ describe('trade.results projection', () => {
     expect(state.trades[MAX_TRADES - 1]?.id).toBe('t5');
   });
 
+  it('given a full window, when a trade older than all of it executes, then it is counted and the window stays the 50 newest', () => {
+    const full = given(tradeResults, Array.from({ length: MAX_TRADES }, (_, i) => executed(`t${i}`, 10 + i))).state;
+    const after = tradeResults.evolve(full, executed('old', 0));
+    expect(after.trade_count).toBe(MAX_TRADES + 1);
+    expect(after.trades).toHaveLength(MAX_TRADES);
+    expect(after.trades).toEqual(full.trades);
+  });
+
+  it('given a full window, when a trade in its middle executes, then it takes its place by time and the oldest leaves', () => {
+    const full = given(tradeResults, Array.from({ length: MAX_TRADES }, (_, i) => executed(`t${i}`, 2 * i))).state;
+    const after = tradeResults.evolve(full, executed('mid', 51));
+    const ids = after.trades.map((t) => t.id);
+    expect(ids).toHaveLength(MAX_TRADES);
+    expect(ids.slice(0, 25)).toEqual([...Array.from({ length: 24 }, (_, k) => `t${49 - k}`), 'mid']);
+    expect(ids[MAX_TRADES - 1]).toBe('t1');
+  });
+
   describe('reconciliation with the executor snapshot', () => {
     it('counts a trade.executed followed by the snapshot that includes it once', () => {
-      given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).thenMatches({ trade_count: 1, trades: [{ id: 't1' }] });
-      expect(given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).state.trades).toHaveLength(1);
+      given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).thenHas({ trade_count: 1, trades: [entry('t1', 1)] });
     });
 
     it('keeps what only events know (strategy, settlement) when the snapshot updates the trade', () => {
       const { state } = given(tradeResults, [executed('t1', 1), settled('t1', true, '15.3'), snapshot(1, [['t1', 1]])]);
-      expect(state.trades[0]).toMatchObject({ strategy: 'oracle-sniper', paper_trade: true, won: true, pnl: '15.3' });
+      expect(state.trades).toEqual([entry('t1', 1, { won: true, pnl: '15.3', settled_at: at(59) })]);
     });
 
     it('is authoritative for the count and fields it carries', () => {
       const updated = legacy('executor.snapshot', { trade_count: 7, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] });
-      given(tradeResults, [executed('t1', 1), updated]).thenMatches({ trade_count: 7, trades: [{ id: 't1', status: 'partial' }] });
+      given(tradeResults, [executed('t1', 1), updated]).thenHas({ trade_count: 7, trades: [entry('t1', 1, { status: 'partial' })] });
     });
 
     it('never truncates a longer list with its 10-item window', () => {
