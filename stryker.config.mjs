@@ -1,7 +1,9 @@
 // Mutation testing of the core: `npm run test:mutation` (see docs/MUTATION.md).
 
-// Properties draw the same cases in every run, so a fresh run gives the same score.
+// Properties draw the same cases in every run, so a fresh run gives the same score; a failing
+// property is reported at once, without shrinking (see test/support/fastCheckSeed.ts).
 process.env.FAST_CHECK_SEED ??= '20261130';
+process.env.FAST_CHECK_END_ON_FAILURE ??= '1';
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
