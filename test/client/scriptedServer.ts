@@ -7,14 +7,20 @@ export type Sent = Record<string, unknown>;
 
 /**
  * An in-process WebSocket server that plays hand-written frames to one reference client and
- * records what the client sends back. Everything goes through real sockets and the client's
- * public API, so the tests hold whatever the client's insides become.
+ * records what the client sends back, and how it connects and closes. Everything goes through
+ * real sockets and the client's public API, so the tests hold whatever the client's insides become.
  */
 export interface Scripted {
+  /** The server's endpoint. */
+  readonly url: string;
   readonly client: ProjectionClient;
-  /** Every message the client sent, in order (barrier subscribes left out). */
+  /** Every message the client sent, in order, over every connection (barrier subscribes left out). */
   readonly sent: Sent[];
-  /** Sends frames and resolves once the client has handled all of them. */
+  /** The URL (path and query) of every connection the client made, in order. */
+  readonly urls: string[];
+  /** How each connection was closed by the client: code and reason. */
+  readonly closes: { code: number; reason: string }[];
+  /** Sends frames on the current connection and resolves once the client has handled all of them. */
   play(...frames: unknown[]): Promise<void>;
   /**
    * Resolves once everything the client sent before this call has reached the server: the
@@ -24,36 +30,41 @@ export interface Scripted {
   barrier(): Promise<void>;
   /** Resolves when the client has sent `count` messages. */
   sentAtLeast(count: number, timeoutMs?: number): Promise<void>;
+  /** Resolves when the client has made `count` connections. */
+  connections(count: number, timeoutMs?: number): Promise<void>;
+  /** Cuts the current connection from the server side. */
+  drop(): void;
   close(): Promise<void>;
 }
 
 const BARRIER_PREFIX = 'barrier-';
 
-/** Starts the server and a client subscribed to `channels`, answered with `subscribed`, not yet given snapshots. */
-export async function scripted(channels: readonly string[], options: Partial<ClientOptions> = {}): Promise<Scripted> {
+/** A server and a client made with `options`; nothing is played yet. */
+export async function scriptedServer(options: Partial<ClientOptions> = {}): Promise<Scripted> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => wss.once('listening', resolve));
   const sent: Sent[] = [];
+  const urls: string[] = [];
+  const closes: { code: number; reason: string }[] = [];
   const barriers = new Set<string>();
   let socket: WebSocket | undefined;
-  const connected = new Promise<WebSocket>((resolve) =>
-    wss.on('connection', (ws) => {
-      socket = ws;
-      ws.on('message', (data) => {
-        const message = JSON.parse(data.toString()) as Sent;
-        const list = message.channels;
-        if (message.type === 'subscribe' && Array.isArray(list) && typeof list[0] === 'string' && list[0].startsWith(BARRIER_PREFIX)) {
-          barriers.add(list[0]);
-        } else {
-          sent.push(message);
-        }
-      });
-      resolve(ws);
-    }),
-  );
+  wss.on('connection', (ws, req) => {
+    socket = ws;
+    urls.push(req.url ?? '');
+    ws.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }));
+    ws.on('message', (data) => {
+      const message = JSON.parse(data.toString()) as Sent;
+      const list = message.channels;
+      if (message.type === 'subscribe' && Array.isArray(list) && typeof list[0] === 'string' && list[0].startsWith(BARRIER_PREFIX)) {
+        barriers.add(list[0]);
+      } else {
+        sent.push(message);
+      }
+    });
+  });
+  const url = `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`;
   const client = new ProjectionClient({
-    url: `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/ws`,
-    channels,
+    url,
     WebSocket,
     backoff: { initialMs: 20, maxMs: 100, factor: 2 },
     ...options,
@@ -62,19 +73,20 @@ export async function scripted(channels: readonly string[], options: Partial<Cli
   client.on('frame', () => {
     handled += 1;
   });
-  const ws = await connected;
   let played = 0;
-  const play = async (...frames: unknown[]): Promise<void> => {
-    for (const frame of frames) ws.send(JSON.stringify(frame));
-    played += frames.length;
-    await until(() => handled >= played, `client handled ${played} frames`);
-  };
-  await play({ type: 'subscribed', channels });
   let barrierCount = 0;
   return {
+    url,
     client,
     sent,
-    play,
+    urls,
+    closes,
+    play: async (...frames) => {
+      if (socket === undefined) throw new Error('no connection to play on');
+      for (const frame of frames) socket.send(JSON.stringify(frame));
+      played += frames.length;
+      await until(() => handled >= played, `client handled ${played} frames`);
+    },
     barrier: async () => {
       barrierCount += 1;
       const name = `${BARRIER_PREFIX}${barrierCount}`;
@@ -82,12 +94,22 @@ export async function scripted(channels: readonly string[], options: Partial<Cli
       await until(() => barriers.has(name), `barrier ${name}`);
     },
     sentAtLeast: (count, timeoutMs) => until(() => sent.length >= count, `${count} messages from the client`, timeoutMs),
+    connections: (count, timeoutMs) => until(() => urls.length >= count && socket?.readyState === WebSocket.OPEN, `${count} connections`, timeoutMs),
+    drop: () => socket?.terminate(),
     close: async () => {
       client.close();
-      socket?.terminate();
+      for (const ws of wss.clients) ws.terminate();
       await new Promise((resolve) => wss.close(resolve));
     },
   };
+}
+
+/** A client subscribed to `channels` at connect time, answered with `subscribed`, not yet given snapshots. */
+export async function scripted(channels: readonly string[], options: Partial<ClientOptions> = {}): Promise<Scripted> {
+  const s = await scriptedServer({ channels, ...options });
+  await s.connections(1);
+  await s.play({ type: 'subscribed', channels });
+  return s;
 }
 
 async function until(predicate: () => boolean, what: string, timeoutMs = 3_000): Promise<void> {
