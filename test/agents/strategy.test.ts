@@ -33,6 +33,12 @@ describe('fair value', () => {
   });
 });
 
+describe('strategy names (their agents are strategy-<name>)', () => {
+  it('are oracle-sniper and cross-venue', () => {
+    expect([oracleSniper.name, crossVenue.name]).toEqual(['oracle-sniper', 'cross-venue']);
+  });
+});
+
 describe('oracle sniper', () => {
   it('buys YES at the YES price when the edge is positive', () => {
     expect(oracleSniper.decide(opp({}))).toEqual({ outcome: 'YES', maxPrice: b('0.8'), expectedEdge: b('0.15') });
@@ -45,18 +51,28 @@ describe('oracle sniper', () => {
     expect(intent?.expectedEdge.toFixed()).toBe('0.25');
   });
 
+  it('given an oracle-lag edge of exactly 0.05 with signal exactly 0.6, then it buys, either side', () => {
+    expect(oracleSniper.decide(opp({ edge: b('0.05'), signal: b('0.6') }))).toEqual({ outcome: 'YES', maxPrice: b('0.8'), expectedEdge: b('0.05') });
+    const no = oracleSniper.decide(opp({ edge: b('-0.05'), signal: b('0.6'), yes: b('0.35') }));
+    expect({ outcome: no?.outcome, maxPrice: no?.maxPrice.toFixed(), expectedEdge: no?.expectedEdge.toFixed() }).toEqual({
+      outcome: 'NO',
+      maxPrice: '0.65',
+      expectedEdge: '0.05',
+    });
+  });
+
   it('leaves edges under 0.05, signals under 0.6 and other opportunity types', () => {
     expect(oracleSniper.decide(opp({ edge: b('0.049') }))).toBeUndefined();
     expect(oracleSniper.decide(opp({ edge: b('-0.049') }))).toBeUndefined();
     expect(oracleSniper.decide(opp({ signal: b('0.59') }))).toBeUndefined();
     expect(oracleSniper.decide(opp({ type: 'cross_platform' }))).toBeUndefined();
-    expect(oracleSniper.decide(opp({ edge: b('0.05'), signal: b('0.6') }))).toBeDefined();
   });
 });
 
 describe('cross-venue', () => {
   it('takes cross-platform edges of 0.03 or more, both ways', () => {
-    expect(crossVenue.decide(opp({ type: 'cross_platform', edge: b('0.03'), signal: b('0.3') }))?.outcome).toBe('YES');
+    expect(crossVenue.decide(opp({ type: 'cross_platform', edge: b('0.03'), signal: b('0.3') }))).toEqual({ outcome: 'YES', maxPrice: b('0.8'), expectedEdge: b('0.03') });
+    expect(crossVenue.decide(opp({ type: 'cross_platform', edge: b('0.03'), signal: b('0') }))?.outcome).toBe('YES');
     expect(crossVenue.decide(opp({ type: 'cross_platform', edge: b('-0.04'), yes: b('0.6') }))?.maxPrice.toFixed()).toBe('0.4');
     expect(crossVenue.decide(opp({ type: 'cross_platform', edge: b('0.029') }))).toBeUndefined();
     expect(crossVenue.decide(opp({ type: 'oracle_lag' }))).toBeUndefined();
