@@ -37,7 +37,7 @@ describe('applyPatch against the public RFC 6902 cases for add, remove and repla
 
   it.each(CASES.filter(([, c]) => c.error === undefined))('%s', (_name, c) => {
     const frozen = structuredClone(c.doc);
-    expect(applyPatch(c.doc, c.patch as unknown as PatchOperation[])).toEqual(c.expected);
+    expect(applyPatch(c.doc, c.patch as unknown as PatchOperation[])).toStrictEqual(c.expected);
     expect(c.doc).toEqual(frozen);
   });
 
