@@ -69,6 +69,41 @@ describe('connecting', () => {
     expect(s.urls).toHaveLength(1);
   });
 
+  it('given a WebSocket constructor that throws, then the client retries later and stays connecting meanwhile', async () => {
+    let made = 0;
+    class FailsFirst extends WebSocket {
+      constructor(url: string) {
+        made += 1;
+        if (made === 1) throw new Error('no network yet');
+        super(url);
+      }
+    }
+    s = await scriptedServer({ channels: [CH], WebSocket: FailsFirst, backoff: { initialMs: 10, maxMs: 10, factor: 1 } });
+    const statuses: ClientStatus[] = [];
+    s.client.on('status', (status) => statuses.push(status));
+    await s.connections(1);
+    expect(made).toBe(2);
+    await s.play({ type: 'subscribed', channels: [CH] }, snapshot(1, {}));
+    expect(statuses).toEqual(['live']);
+  });
+
+  it('given the server gone, then reconnect attempts back off: no more than two in the first 400 ms', async () => {
+    let made = 0;
+    class Counting extends WebSocket {
+      constructor(url: string) {
+        made += 1;
+        super(url);
+      }
+    }
+    s = await scripted([CH], { WebSocket: Counting, backoff: { initialMs: 100, maxMs: 10_000, factor: 10 } });
+    await s.play(snapshot(1, {}));
+    const before = made;
+    await s.stopServer();
+    await new Promise((r) => setTimeout(r, 400));
+    expect(made - before).toBeGreaterThanOrEqual(1);
+    expect(made - before).toBeLessThanOrEqual(2);
+  });
+
   it('given no WebSocket class at all, then the constructor says what to pass', () => {
     s = { close: async () => undefined } as Scripted;
     expect(() => new ProjectionClient({ url: 'ws://127.0.0.1:1/ws', autoConnect: false })).toThrow(/No WebSocket class: pass options.WebSocket/);
@@ -139,9 +174,27 @@ describe('server errors', () => {
     await s.barrier();
     expect(s.sent).toEqual([{ type: 'subscribe', channels: [CH] }]);
   });
+
+  it('given an error of another code naming a channel, then the channel stays wanted across a reconnect', async () => {
+    s = await scripted([CH], { backoff: { initialMs: 5, maxMs: 5, factor: 1 } });
+    await s.play({ type: 'error', code: 'rate_limited', message: 'x', channel: CH }, { type: 'error', code: 'bad_request', message: 'x', channel: CH });
+    s.drop();
+    await s.connections(2);
+    expect(s.urls[1]).toBe('/ws?channels=risk.state');
+  });
 });
 
 describe('frames it cannot use', () => {
+  it('given a binary frame or text that is not JSON, then it is ignored, even when its bytes hold a valid frame', async () => {
+    s = await scripted([CH]);
+    await s.play(snapshot(1, { a: 1 }));
+    s.sendRaw(JSON.stringify(snapshot(5, { binary: true })), true);
+    s.sendRaw('{"type":"snapshot",');
+    await s.play(delta(1, 2, [{ op: 'replace', path: '/a', value: 2 }]));
+    expect(s.client.state(CH)).toEqual({ a: 2 });
+    expect(s.client.stats.snapshots).toBe(1);
+  });
+
   it('given frames that are not JSON, or binary, or of an unknown type, or a pong, then nothing changes and it stays live', async () => {
     s = await scripted([CH]);
     await s.play(snapshot(1, { a: 1 }));
@@ -201,6 +254,7 @@ describe('reconnecting', () => {
     await s.connections(2);
     expect(s.urls).toEqual(['/ws?channels=risk.state', '/ws?channels=risk.state']);
     expect(s.client.state(CH)).toEqual({ a: 1 });
+    expect(s.client.version(CH)).toBe(7);
     // A delta from before the new snapshot is not applied: the channel waits for it.
     await s.play({ type: 'subscribed', channels: [CH] }, delta(7, 8, [{ op: 'add', path: '/b', value: 1 }]));
     expect(s.client.state(CH)).toEqual({ a: 1 });
@@ -228,7 +282,10 @@ describe('reconnecting', () => {
   it('given no frame at all for longer than staleAfterMs, then the client drops the connection and makes a new one', async () => {
     s = await scripted([CH], { staleAfterMs: 300, backoff: { initialMs: 5, maxMs: 5, factor: 1 } });
     await s.play(snapshot(1, {}));
+    const lastFrameAt = Date.now();
     await s.connections(2, 3_000);
+    // Checked every max(250, staleAfterMs / 4) ms: dropped between 300 and about 550 ms after the last frame.
+    expect(Date.now() - lastFrameAt).toBeLessThan(1_000);
     expect(s.closes[0]).toEqual({ code: 4000, reason: 'no frames' });
   });
 
@@ -240,6 +297,38 @@ describe('reconnecting', () => {
       await s.play({ type: 'heartbeat', versions: { [CH]: 1 } });
     }
     expect(s.urls).toHaveLength(1);
+  });
+});
+
+describe('status', () => {
+  it('given whenLive() asked while connecting, when the client is closed instead, then it never resolves', async () => {
+    s = await scriptedServer({ channels: [CH] });
+    const live = s.client.whenLive().then(() => 'live');
+    await s.connections(1);
+    s.client.close();
+    expect(await Promise.race([live, new Promise((r) => setTimeout(() => r('still waiting'), 100))])).toBe('still waiting');
+  });
+
+  it('given a dropped connection, when a channel is unsubscribed before the reconnect, then the client is still reconnecting, not live', async () => {
+    s = await scripted([CH], { backoff: { initialMs: 300, maxMs: 300, factor: 1 } });
+    await s.play(snapshot(1, {}));
+    s.drop();
+    await new Promise<void>((resolve) => s.client.on('status', (status) => status === 'reconnecting' && resolve()));
+    s.client.unsubscribe([CH]);
+    expect(s.client.status).toBe('reconnecting');
+  });
+
+  it('given a closed client, when it unsubscribes, then it stays closed', async () => {
+    s = await scripted([CH]);
+    await s.play(snapshot(1, {}));
+    s.client.close();
+    s.client.unsubscribe([CH]);
+    expect(s.client.status).toBe('closed');
+  });
+
+  it('given a listener never added, when it is removed, then nothing happens', async () => {
+    s = await scripted([CH]);
+    expect(() => s.client.off('serverError', () => undefined)).not.toThrow();
   });
 });
 

@@ -22,6 +22,8 @@ export interface Scripted {
   readonly closes: { code: number; reason: string }[];
   /** Sends frames on the current connection and resolves once the client has handled all of them. */
   play(...frames: unknown[]): Promise<void>;
+  /** Sends bytes as they are (text, or a binary frame), which the client may not even count as a frame. */
+  sendRaw(data: string, binary?: boolean): void;
   /**
    * Resolves once everything the client sent before this call has reached the server: the
    * client subscribes to a throwaway channel and the server waits for that message, which TCP
@@ -34,6 +36,9 @@ export interface Scripted {
   connections(count: number, timeoutMs?: number): Promise<void>;
   /** Cuts the current connection from the server side. */
   drop(): void;
+  /** Stops the server (the client stays, and tries to reconnect). */
+  stopServer(): Promise<void>;
+  /** Stops the client and the server. */
   close(): Promise<void>;
 }
 
@@ -75,6 +80,14 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
   });
   let played = 0;
   let barrierCount = 0;
+  let stopped: Promise<void> | undefined;
+  const stopServer = (): Promise<void> => {
+    stopped ??= new Promise((resolve) => {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close(() => resolve());
+    });
+    return stopped;
+  };
   return {
     url,
     client,
@@ -87,6 +100,7 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
       played += frames.length;
       await until(() => handled >= played, `client handled ${played} frames`);
     },
+    sendRaw: (data, binary = false) => socket?.send(binary ? Buffer.from(data) : data, { binary }),
     barrier: async () => {
       barrierCount += 1;
       const name = `${BARRIER_PREFIX}${barrierCount}`;
@@ -96,10 +110,10 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
     sentAtLeast: (count, timeoutMs) => until(() => sent.length >= count, `${count} messages from the client`, timeoutMs),
     connections: (count, timeoutMs) => until(() => urls.length >= count && socket?.readyState === WebSocket.OPEN, `${count} connections`, timeoutMs),
     drop: () => socket?.terminate(),
+    stopServer,
     close: async () => {
       client.close();
-      for (const ws of wss.clients) ws.terminate();
-      await new Promise((resolve) => wss.close(resolve));
+      await stopServer();
     },
   };
 }
