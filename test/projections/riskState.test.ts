@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RULES, riskState } from '../../src/projections';
+import { MAX_MARKETS, MAX_RULES, riskState } from '../../src/projections';
 import { given, legacy, v1 } from './support';
 
 const guardian = (data: Record<string, unknown>) =>
@@ -157,5 +157,75 @@ describe('risk.state projection', () => {
         daily_pnl: '-100',
       });
     });
+  });
+});
+
+describe('risk.state: identity and limits', () => {
+  it('given a halt, when the same halt comes again, then the state is the same object; another rule or reason replaces it', () => {
+    const halt = (rule: string, reason: string) => v1('risk.halted', { rule, reason });
+    const s1 = given(riskState, [halt('drawdown_halt', 'x')]).state;
+    expect(riskState.evolve(s1, halt('drawdown_halt', 'x'))).toBe(s1);
+    expect(riskState.evolve(s1, halt('daily_loss', 'x')).halt_rule).toBe('daily_loss');
+    expect(riskState.evolve(s1, halt('drawdown_halt', 'y')).halt_reason).toBe('y');
+  });
+
+  it('given MAX_MARKETS markets open, when a new market fills, then the smallest exposure makes room', () => {
+    const fills = Array.from({ length: MAX_MARKETS }, (_, i) => executed(`polymarket:m${i}`, i === 100 ? '1' : String(10 + i)));
+    const { state } = given(riskState, [...fills, executed('kalshi:new', '5')]);
+    expect(Object.keys(state.exposure_by_market)).toHaveLength(MAX_MARKETS);
+    expect(state.exposure_by_market['polymarket:m100']).toBeUndefined();
+    expect(state.exposure_by_market['kalshi:new']).toBe('5');
+    expect(state.exposure_by_market['polymarket:m0']).toBe('10');
+  });
+
+  it('given MAX_MARKETS markets open, when a held market fills again, then nothing is evicted', () => {
+    const fills = Array.from({ length: MAX_MARKETS }, (_, i) => executed(`polymarket:m${i}`, String(10 + i)));
+    const { state } = given(riskState, [...fills, executed('polymarket:m0', '1')]);
+    expect(Object.keys(state.exposure_by_market)).toHaveLength(MAX_MARKETS);
+    expect(state.exposure_by_market['polymarket:m0']).toBe('11');
+  });
+
+  it('given a snapshot with more than MAX_MARKETS positions, then the first MAX_MARKETS non-zero ones are held', () => {
+    const positions = Object.fromEntries(Array.from({ length: MAX_MARKETS + 5 }, (_, i) => [`kalshi:m${i}`, i === 0 ? '0' : '1']));
+    const { state } = given(riskState, [guardian({ positions })]);
+    expect(Object.keys(state.exposure_by_market)).toEqual(Array.from({ length: MAX_MARKETS }, (_, i) => `kalshi:m${i + 1}`));
+  });
+
+  it('given a partial fill, then it opens exposure; a zero amount or a cancelled trade does not', () => {
+    given(riskState, [executed('kalshi:a', '3', 'partial'), executed('kalshi:b', '0'), executed('kalshi:c', '4', 'cancelled'), executed('kalshi:d', '4', 'pending')]).thenHas({
+      exposure_by_market: { 'kalshi:a': '3' },
+      exposure_by_venue: { kalshi: '3' },
+    });
+  });
+
+  it('given a snapshot that changes nothing drawn from it, then the drawdown stays the same strings', () => {
+    const s1 = given(riskState, [guardian({ current_value: '900', high_water_mark: '1000' })]).state;
+    const s2 = riskState.evolve(s1, guardian({ current_value: '900', high_water_mark: '1000' }));
+    expect(s2).toStrictEqual(s1);
+    expect([s2.drawdown, s2.drawdown_pct]).toEqual(['100', '0.1']);
+  });
+
+  it('given a value above the high-water mark in a snapshot, then the drawdown is zero, never negative', () => {
+    given(riskState, [guardian({ current_value: '1200', high_water_mark: '1000' })]).thenHas({ drawdown: '0', drawdown_pct: '0' });
+  });
+
+  it('given a loss settled before any value is known, then value and high-water mark stay unknown', () => {
+    given(riskState, [settled('kalshi:x', '-5')]).thenHas({ current_value: null, high_water_mark: null, drawdown: null, drawdown_pct: null, daily_pnl: '-5' });
+  });
+
+  it('given a win settled on a known value, then the high-water mark rises with it', () => {
+    given(riskState, [guardian({ current_value: '1000', high_water_mark: '1000' }), settled('kalshi:x', '50')]).thenHas({
+      current_value: '1050',
+      high_water_mark: '1050',
+      drawdown: '0',
+    });
+  });
+
+  it('given an approval named with a rule, then only the approval count moves', () => {
+    given(riskState, [decided(true, 'position_limit')]).thenHas({ decisions: { approved: 1, rejected: 0, rejections_by_rule: {} } });
+  });
+
+  it('given a rejection without a rule, then it counts under "unknown"', () => {
+    given(riskState, [decided(false, null)]).thenHas({ decisions: { approved: 0, rejected: 1, rejections_by_rule: { unknown: 1 } } });
   });
 });

@@ -108,3 +108,46 @@ describe('trade.results projection', () => {
     });
   });
 });
+
+describe('trade.results: what counts as a change', () => {
+  it.each([
+    ['status', { status: 'partial' }],
+    ['amount', { amount: '30' }],
+    ['price', { price: '0.7' }],
+    ['fees', { fees: '0.5' }],
+    ['side', { side: 'sell' }],
+    ['outcome', { outcome: 'NO' }],
+    ['venue', { venue: 'kalshi' }],
+    ['market', { market_id: 'kalshi:x' }],
+    ['request id', { request_id: 'req-other' }],
+  ])('given a held trade, when a snapshot changes only its %s, then the trade is updated in place, the count unchanged', (_label, change) => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    const s2 = tradeResults.evolve(s1, legacy('executor.snapshot', { trade_count: 2, recent_trades: [{ ...fields('t1', 1), ...change }] }));
+    expect(s2.trades).toEqual([entry('t2', 2), entry('t1', 1, change as Partial<TradeEntry>)]);
+    expect(s2.trade_count).toBe(2);
+  });
+
+  it('given a held trade, when trade.executed repeats it exactly, then the state is the same object', () => {
+    const s1 = given(tradeResults, [executed('t1', 1)]).state;
+    expect(tradeResults.evolve(s1, executed('t1', 1))).toBe(s1);
+  });
+
+  it('given a settled trade, when the same settlement comes again, then the state is the same object; a different one replaces it', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), settled('t1', true, '2')]).state;
+    expect(tradeResults.evolve(s1, settled('t1', true, '2.0'))).toBe(s1);
+    expect(tradeResults.evolve(s1, settled('t1', false, '2')).trades[0]?.won).toBe(false);
+    expect(tradeResults.evolve(s1, settled('t1', true, '3')).trades[0]?.pnl).toBe('3');
+  });
+
+  it('given trades executed at the same time, then the later arrival is first', () => {
+    const { state } = given(tradeResults, [executed('first', 5), executed('second', 5), executed('older', 4), executed('newer', 6)]);
+    expect(state.trades.map((t) => t.id)).toEqual(['newer', 'second', 'first', 'older']);
+  });
+
+  it('given a snapshot with only its count changed, then the list keeps its identity', () => {
+    const s1 = given(tradeResults, [executed('t1', 1)]).state;
+    const s2 = tradeResults.evolve(s1, snapshot(9, [['t1', 1]]));
+    expect(s2.trade_count).toBe(9);
+    expect(s2.trades).toBe(s1.trades);
+  });
+});
