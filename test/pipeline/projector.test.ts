@@ -54,3 +54,14 @@ describe('Projector', () => {
     expect(p.version('agent.updates')).toBe(10);
   });
 });
+
+describe('Projector versions', () => {
+  it('given a guardian snapshot repeated in another notation, then no change is reported and no version consumed', () => {
+    const p = new Projector();
+    const snapshot = (value: string) => legacy('guardian.snapshot', { current_value: value, high_water_mark: '1000', daily_pnl: '0', halted: false }, 'risk-guardian');
+    p.apply(snapshot('900'));
+    const version = p.version('risk.state');
+    expect(p.apply(snapshot('900.00')).changes).toEqual([]);
+    expect(p.version('risk.state')).toBe(version);
+  });
+});
