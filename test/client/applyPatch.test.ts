@@ -108,6 +108,23 @@ describe('applyPatch checks each operation before writing', () => {
     expect(doc).toEqual({ a: 1 });
   });
 
+  it.each([
+    ['a test op', { op: 'test', path: '/a', value: 1 }, 'Unsupported operation "test"'],
+    ['a move onto a member that exists', { op: 'move', from: '/a', path: '/a' }, 'Unsupported operation "move"'],
+    ['an add without value', { op: 'add', path: '/b' }, 'Operation add at /b has no value'],
+    ['a replace without value', { op: 'replace', path: '/a' }, 'Operation replace at /a has no value'],
+    ['an op without a path', { op: 'remove' }, 'Operation remove has no string path'],
+    ['a number', 7, 'Operation is not an object: 7'],
+    ['an array', ['remove'], 'Operation is not an object: ["remove"]'],
+  ])('given %s, then the PatchError says %j', (_label, op, message) => {
+    expect(() => applyPatch({ a: 1 }, [op] as unknown as PatchOperation[])).toThrow(new PatchError(message));
+  });
+
+  it('given array indexes of several digits, then they address the element', () => {
+    const list = Array.from({ length: 12 }, (_, i) => i);
+    expect(applyPatch({ l: list }, [{ op: 'replace', path: '/l/11', value: 'x' }, { op: 'remove', path: '/l/10' }])).toEqual({ l: [...list.slice(0, 10), 'x'] });
+  });
+
   it('given an add or replace whose value is null, then null is written (a value, not a missing one)', () => {
     expect(applyPatch({ a: 1 }, [{ op: 'replace', path: '/a', value: null }, { op: 'add', path: '/b', value: null }])).toEqual({ a: null, b: null });
   });

@@ -169,6 +169,8 @@ describe('server errors', () => {
     s = await scripted([CH]);
     await s.play(snapshot(1, {}));
     await s.play({ type: 'error', code: 'not_subscribed', message: 'x', channel: CH });
+    await s.barrier();
+    expect(s.sent).toEqual([{ type: 'subscribe', channels: [CH] }]);
     await s.play({ type: 'error', code: 'not_subscribed', message: 'x', channel: OTHER }, { type: 'error', code: 'not_subscribed', message: 'x' });
     await s.play({ type: 'error', code: 'rate_limited', message: 'x', channel: CH });
     await s.barrier();
