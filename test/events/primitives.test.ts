@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEvent } from '../../src/events/decode';
-import { isTimestamp } from '../../src/events/primitives';
+import * as E from 'fp-ts/Either';
+import { Decimal } from '../../src/events/decimal';
+import { isTimestamp, isUnsafeKey, MarketId, NonEmptyString, safeRecord } from '../../src/events/primitives';
 
 /** ISO-8601 date-times with a zone that name a real moment: the calendar worked out by hand. */
 describe('isTimestamp', () => {
@@ -45,5 +47,42 @@ describe('rejections of JSON that is not an object', () => {
       _tag: 'Left',
       left: { channel: 'risk.state', reason: 'not_object', message: `Expecting a JSON object but instead got: ${raw.slice(0, 40)}`, sample: raw, bytes: 102 },
     });
+  });
+});
+
+describe('isTimestamp in leap years', () => {
+  it.each(['2024-01-31T00:00:00Z', '2024-03-31T00:00:00Z', '2024-12-31T00:00:00Z'])('given %s, then a 31st outside February is still a day', (s) => {
+    expect(isTimestamp(s)).toBe(true);
+  });
+});
+
+describe('names and keys', () => {
+  it('given names of 256 and 257 characters, then the first is a non-empty string and the second is not', () => {
+    expect(NonEmptyString.is('n'.repeat(256))).toBe(true);
+    expect(NonEmptyString.is('n'.repeat(257))).toBe(false);
+    expect(NonEmptyString.is('')).toBe(false);
+  });
+
+  it.each([
+    ['__proto__', true],
+    ['constructor', true],
+    ['toString', true],
+    ['prototype', true],
+    ['proto', false],
+    ['', false],
+    ['kalshi:x', false],
+  ])('given the key %j, then isUnsafeKey says %s', (key, unsafe) => {
+    expect(isUnsafeKey(key)).toBe(unsafe);
+  });
+
+  it('given a valid map, then the safe record decodes it to itself; a bad key or value, to the errors of each', () => {
+    const positions = safeRecord(MarketId, Decimal, 'positions map');
+    expect(positions.decode({ 'kalshi:x': '1', 'polymarket:y': '2.5' })).toEqual(E.right({ 'kalshi:x': '1', 'polymarket:y': '2.5' }));
+    expect(positions.decode({})).toEqual(E.right({}));
+    const bad = positions.decode({ 'nyse:x': '1', 'kalshi:y': 3 });
+    expect(E.isLeft(bad) && bad.left.length).toBe(2);
+    expect(positions.name).toBe('positions map');
+    expect(safeRecord(MarketId, Decimal).name).toBe('{ [K in MarketId]?: Decimal }');
+    expect(positions.encode({ 'kalshi:x': '1' } as never)).toEqual({ 'kalshi:x': '1' });
   });
 });
