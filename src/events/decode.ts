@@ -153,7 +153,6 @@ function mayHoldUnsafeKey(root: object): boolean {
       continue;
     }
     for (const key in value) {
-      // Stryker disable next-line EqualityOperator: a wider answer only runs the exact search (findUnsafeKey), which finds the same key or none
       if (key === '__proto__' || key === 'constructor' || key === 'prototype') {
         pending.length = 0;
         return true;

@@ -86,3 +86,10 @@ describe('names and keys', () => {
     expect(positions.encode({ 'kalshi:x': '1' } as never)).toEqual({ 'kalshi:x': '1' });
   });
 });
+
+describe('forbidden keys alone', () => {
+  it.each(['__proto__', 'constructor', 'prototype'])('given a message whose only key is %s, then it is rejected as unsafe_key, not as a bad envelope', (key) => {
+    const result = decodeEvent('risk.state', `{"${key}":1}`);
+    expect(E.isLeft(result) && result.left.reason).toBe('unsafe_key');
+  });
+});
