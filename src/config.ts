@@ -66,6 +66,17 @@ const AnyText = new t.Type<string, string, unknown>(
   String,
 );
 
+/** `on` or `off`. */
+const OnOff = new t.Type<boolean, string, unknown>(
+  'OnOff',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => {
+    const text = typeof u === 'string' ? u.trim().toLowerCase() : undefined;
+    return text === 'on' ? t.success(true) : text === 'off' ? t.success(false) : t.failure(u, c, 'expected on or off');
+  },
+  (b) => (b ? 'on' : 'off'),
+);
+
 /** The server's options, as io-ts codecs from text. */
 export const ServerConfig = t.type({
   host: NonEmpty,
@@ -83,6 +94,12 @@ export const ServerConfig = t.type({
   maxEventBytes: intOption('MaxEventBytes', 64, 64 * 1024 * 1024, 'expected bytes from 64 to 67108864'),
   deadLetterSize: intOption('DeadLetterSize', 0, 100_000, 'expected a count from 0 to 100000'),
   staticRoot: NonEmpty,
+  logBatch: intOption('LogBatch', 1, 100_000, 'expected a count of entries from 1 to 100000'),
+  logMaxEntries: intOption('LogMaxEntries', 1000, 1_000_000_000, 'expected a count of entries from 1000 to 1000000000'),
+  checkpointMs: intOption('CheckpointMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
+  resumeWindowSec: intOption('ResumeWindow', 0, 3600, 'expected seconds from 0 (no resume) to 3600'),
+  maxLogLagMs: intOption('MaxLogLagMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
+  bridge: OnOff,
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -115,6 +132,12 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   maxEventBytes: { flag: '--max-event-bytes', env: 'MAX_EVENT_BYTES', default: '65536', help: 'largest Redis message accepted (larger: rejected as too_large)' },
   deadLetterSize: { flag: '--dead-letter-size', env: 'DEAD_LETTER_SIZE', default: '100', help: 'rejected messages kept for GET /rejected' },
   staticRoot: { flag: '--static-root', env: 'STATIC_ROOT', default: DEFAULT_STATIC_ROOT, help: 'directory of the dashboard files served at /' },
+  logBatch: { flag: '--log-batch', env: 'LOG_BATCH', default: '1000', help: 'log entries read per XREAD' },
+  logMaxEntries: { flag: '--log-max-entries', env: 'LOG_MAX_ENTRIES', default: '1000000', help: 'entries the log keeps (never trimmed past a checkpoint)' },
+  checkpointMs: { flag: '--checkpoint-ms', env: 'CHECKPOINT_MS', default: '10000', help: 'how often the projections are checkpointed to Redis (and the log trimmed)' },
+  resumeWindowSec: { flag: '--resume-window', env: 'RESUME_WINDOW', default: '30', help: 'seconds a published state stays available to clients resuming from it' },
+  maxLogLagMs: { flag: '--max-log-lag-ms', env: 'MAX_LOG_LAG_MS', default: '5000', help: 'log lag beyond which /health reports degraded' },
+  bridge: { flag: '--bridge', env: 'BRIDGE', default: 'on', help: 'append messages seen only on pub/sub (PUBLISH-only producers) to the log: on or off' },
 };
 
 /** A positive number up to `max`, decimals allowed. */

@@ -15,6 +15,10 @@ export interface HttpDeps {
   readonly log: Logger;
   connections(): number;
   redisConnected(): boolean;
+  /** Where the server stands with the log. */
+  logHealth(): { readonly status: string; readonly epoch: string; readonly lagEntries: number; readonly lagMs: number };
+  /** Log lag beyond which /health reports degraded. */
+  readonly maxLogLagMs: number;
 }
 
 const JSON_TYPE = 'application/json';
@@ -43,11 +47,18 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
   const { fanout, metrics, rejections, log } = deps;
 
   app.get('/health', (res) => {
-    const healthy = deps.redisConnected();
+    const redis = deps.redisConnected();
+    const log = deps.logHealth();
+    const lagging = log.status === 'live' && log.lagMs > deps.maxLogLagMs;
+    const healthy = redis && log.status === 'live' && !lagging;
     sendJson(res, healthy ? '200 OK' : '503 Service Unavailable', {
       status: healthy ? 'healthy' : 'degraded',
       connections: deps.connections(),
-      redis: healthy ? 'connected' : 'unreachable',
+      redis: redis ? 'connected' : 'unreachable',
+      log: lagging ? 'lagging' : log.status,
+      epoch: log.epoch,
+      log_lag_entries: log.lagEntries,
+      log_lag_ms: log.lagMs,
       uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
       versions: fanout.versions(),
     });
@@ -72,11 +83,23 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
   app.get('/snapshot/:channel', (res, req) => {
     const channel = decodeParameter(req.getParameter(0) ?? '');
     const snapshot = channel === undefined ? undefined : fanout.snapshot(channel);
-    if (snapshot === undefined) {
+    if (channel === undefined || snapshot === undefined) {
       sendJson(res, '404 Not Found', { error: 'unknown_channel', message: `Unknown channel "${channel ?? req.getParameter(0) ?? ''}"` });
       return;
     }
-    sendJson(res, '200 OK', { channel, version: snapshot.version, state: snapshot.state });
+    const asked = req.getQuery('version');
+    if (asked === undefined || asked === '') {
+      sendJson(res, '200 OK', { channel, version: snapshot.version, epoch: fanout.epoch, state: snapshot.state });
+      return;
+    }
+    const version = /^\d{1,15}$/.test(asked) ? Number(asked) : undefined;
+    const state = version === undefined ? undefined : fanout.stateAt(channel, version);
+    if (version === undefined || state === undefined) {
+      const message = version === undefined ? `version must be a whole number, got "${asked}"` : `version ${version} of "${channel}" is not held (published states are kept for the resume window)`;
+      sendJson(res, version === undefined ? '400 Bad Request' : '404 Not Found', { error: version === undefined ? 'bad_request' : 'version_not_held', message });
+      return;
+    }
+    sendJson(res, '200 OK', { channel, version, epoch: fanout.epoch, state });
   });
 
   app.get('/rejected', (res) => {

@@ -1,4 +1,5 @@
 import { createRedisBus } from '../bus';
+import { createRedisLog } from '../eventlog';
 import { commandConfig, SERVER_OPTIONS, ServerConfig } from '../config';
 import { logger } from '../log';
 import { untilShutdown } from '../shutdown';
@@ -23,18 +24,20 @@ export async function runServerCommand(argv: readonly string[]): Promise<number>
   const parsed = commandConfig('server', ServerConfig, SERVER_OPTIONS, argv, process.env);
   if ('exit' in parsed) return parsed.exit;
   const { config } = parsed;
-  const log = logger.child({ module: 'server' });
+  const serverLog = logger.child({ module: 'server' });
   const bus = createRedisBus({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'bus' }) });
+  const log = createRedisLog({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'log' }), reads: true });
   let server: RunningServer;
   try {
-    server = await startServer({ config, bus, logger });
+    server = await startServer({ config, bus, log, logger });
   } catch (error) {
     await bus.close();
+    await log.close();
     process.stderr.write(`pm-arb server: ${(error as Error).message}\n`);
     return 1;
   }
   process.stdout.write(startupBanner(config, server.port));
-  log.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
+  serverLog.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
 
-  return untilShutdown(log, () => server.stop());
+  return untilShutdown(serverLog, () => server.stop());
 }

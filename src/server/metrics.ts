@@ -45,6 +45,26 @@ export function createMetrics() {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     }),
+    logLagEntries: new client.Gauge({ name: 'pmarb_log_lag_entries', help: 'Log entries between the position applied and the head', registers }),
+    logLagSeconds: new client.Gauge({ name: 'pmarb_log_lag_seconds', help: 'Age of the last entry applied while entries wait behind it (0 at the head)', registers }),
+    logPosition: new client.Gauge({ name: 'pmarb_log_position', help: 'Last log position applied', registers }),
+    replaySeconds: new client.Gauge({ name: 'pmarb_log_replay_seconds', help: 'Time the last start-up or rebuild took to reach the head of the log', registers }),
+    replayedEvents: new client.Gauge({ name: 'pmarb_log_replayed_events', help: 'Entries applied by the last start-up or rebuild before reaching the head', registers }),
+    logGaps: new client.Counter({ name: 'pmarb_log_gaps_total', help: 'Times entries to apply were gone from the log (trimmed) and the projections were rebuilt', registers }),
+    logEpochChanges: new client.Counter({ name: 'pmarb_log_epoch_changes_total', help: 'Times the log was found replaced (a new epoch)', registers }),
+    checkpoints: new client.Counter({ name: 'pmarb_log_checkpoints_total', help: 'Checkpoints written', labelNames: ['outcome'] as const, registers }),
+    bridged: new client.Counter({
+      name: 'pmarb_log_bridged_total',
+      help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    resumes: new client.Counter({
+      name: 'pmarb_resumes_total',
+      help: 'Channels a reconnecting client asked to resume, by outcome: resumed, or snapshot',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
   };
 }
 

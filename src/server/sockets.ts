@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketBehavior } from 'uWebSockets.js';
-import { CLOSE_POLICY_VIOLATION, type ClientMessage, type ErrorCode } from '../client/protocol';
+import { CLOSE_POLICY_VIOLATION, type ClientMessage, type ErrorCode, type ResumePoint } from '../client/protocol';
 import type { ServerConfig } from '../config';
+import { isAgentChannel } from '../events';
 import { expandChannels } from './channels';
 import { decodeClientMessage } from './clientMessage';
 import { SEND_DROPPED, writeCorked, type Outgoing, type SendStatus } from './corkedWriter';
@@ -16,6 +17,8 @@ export interface SocketData {
   readonly id: number;
   /** Channels from `?channels=` at connect time. */
   readonly initial: readonly string[];
+  /** `?epoch=…&since=…` at connect time: the versions to resume the initial channels from. */
+  readonly since: ResumePoint | undefined;
   readonly channels: Set<string>;
   readonly bucket: TokenBucket;
   readonly strikes: Strikes;
@@ -110,16 +113,39 @@ export function createSockets(deps: SocketDeps) {
     ws.end(CLOSE_POLICY_VIOLATION, 'policy violation');
   };
 
-  const subscribe = (ws: Socket, data: SocketData, requested: readonly string[]): void => {
+  /**
+   * The catch-up for a channel the client asks to resume from a version of the same epoch: `''` (nothing
+   * to send), a delta frame, or `undefined` when that state is no longer held (a snapshot it is).
+   */
+  const resumeFrom = (since: ResumePoint | undefined, channel: string): string | undefined => {
+    const version = since?.versions[channel];
+    // Only channels fed by the log have versions that mean the same state everywhere: `system` counts its own.
+    if (since === undefined || version === undefined || !isAgentChannel(channel)) return undefined;
+    const frame = since.epoch === fanout.epoch && fanout.epoch !== '' ? fanout.catchUpFrame(channel, version) : undefined;
+    metrics.resumes.inc({ outcome: frame === undefined ? 'snapshot' : 'resumed' });
+    return frame;
+  };
+
+  const subscribe = (ws: Socket, data: SocketData, requested: readonly string[], since?: ResumePoint): void => {
     const { known, unknown } = expandChannels(requested);
     const replies = unknown.map((channel) => errorReply('unknown_channel', `Unknown channel "${channel}"`, channel));
-    replies.push(text(JSON.stringify({ type: 'subscribed', channels: known }), 'subscribed'));
-    // One synchronous step: join the topic, then the snapshot as of the last flush, so the next delta starts from it.
+    const resumed: Record<string, number> = {};
+    const channelReplies: Reply[] = [];
+    // One synchronous step: join the topic, then the snapshot (or the catch-up from the version the client
+    // holds) as of the last flush, so the next delta starts from it.
     for (const channel of known) {
       data.channels.add(channel);
       ws.subscribe(channel);
-      replies.push(snapshotReply(data, channel));
+      const catchUp = resumeFrom(since, channel);
+      if (catchUp === undefined) {
+        channelReplies.push(snapshotReply(data, channel));
+        continue;
+      }
+      resumed[channel] = since?.versions[channel] as number;
+      if (catchUp !== '') channelReplies.push(text(catchUp, 'delta'));
     }
+    const subscribed = since === undefined ? { type: 'subscribed', channels: known, epoch: fanout.epoch } : { type: 'subscribed', channels: known, epoch: fanout.epoch, resumed };
+    replies.push(text(JSON.stringify(subscribed), 'subscribed'), ...channelReplies);
     write(ws, replies);
   };
 
@@ -140,7 +166,7 @@ export function createSockets(deps: SocketDeps) {
         send(ws, text('{"type":"pong"}', 'pong'));
         return;
       case 'subscribe':
-        return outside.later(ws, data, () => subscribe(ws, data, message.channels));
+        return outside.later(ws, data, () => subscribe(ws, data, message.channels, message.since));
       case 'unsubscribe':
         return unsubscribe(ws, data, message.channels);
       case 'resync':
@@ -182,10 +208,12 @@ export function createSockets(deps: SocketDeps) {
     upgrade: (res, req, context) => {
       const query = req.getQuery('channels');
       const initial = query === undefined || query === '' ? [] : query.split(',').filter((c) => c !== '');
+      const since = parseSince(req.getQuery('epoch'), req.getQuery('since'));
       const now = Date.now();
       const data: SocketData = {
         id: nextId++,
         initial,
+        since,
         channels: new Set(),
         bucket: new TokenBucket(config.rateLimit, config.rateBurst, now),
         strikes: new Strikes(config.maxStrikes),
@@ -208,7 +236,7 @@ export function createSockets(deps: SocketDeps) {
       metrics.connections.inc();
       log.debug({ socket: data.id, channels: data.initial }, 'connection open');
       ws.subscribe(HEARTBEAT_TOPIC);
-      if (data.initial.length > 0) outside.later(ws, data, () => subscribe(ws, data, data.initial));
+      if (data.initial.length > 0) outside.later(ws, data, () => subscribe(ws, data, data.initial, data.since));
     },
     message: (ws, raw, isBinary) => {
       const data = ws.getUserData();
@@ -258,4 +286,20 @@ export function createSockets(deps: SocketDeps) {
       for (const ws of [...sockets]) ws.end(code, reason);
     },
   };
+}
+
+/**
+ * `?epoch=…&since=risk.state:4711,trade.results:90` → a resume point, or `undefined` when either is
+ * missing or `since` is malformed (the client then simply gets snapshots).
+ */
+export function parseSince(epoch: string | undefined, since: string | undefined): ResumePoint | undefined {
+  if (epoch === undefined || epoch === '' || since === undefined || since === '') return undefined;
+  const versions: Record<string, number> = {};
+  for (const item of since.split(',')) {
+    const colon = item.lastIndexOf(':');
+    const version = Number(item.slice(colon + 1));
+    if (colon <= 0 || !/^\d+$/.test(item.slice(colon + 1)) || !Number.isSafeInteger(version)) return undefined;
+    versions[decodeURIComponent(item.slice(0, colon))] = version;
+  }
+  return { epoch: decodeURIComponent(epoch), versions };
 }

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { createRedisBus } from '../../src/bus';
+import { createRedisLog } from '../../src/eventlog';
 import { loadServerConfig, type ServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { uniquePrefix } from '../support/redis';
@@ -34,9 +35,10 @@ export async function startHarness(redisUrl: string, name: string, options: Reco
   const config = loaded.right;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const bus = createRedisBus({ url: redisUrl, prefix, logger });
-  const server = await startServer({ config, bus, logger });
+  const log = createRedisLog({ url: redisUrl, prefix, logger, reads: true });
+  const server = await startServer({ config, bus, log, logger });
   const publisher = new Redis(redisUrl);
-  await eventually(() => bus.connected);
+  await eventually(() => bus.connected && server.log.status === 'live');
   return {
     server,
     config,
