@@ -158,6 +158,18 @@ export class PaperExecutor {
     return this.openByMarket;
   }
 
+  /**
+   * The outcomes a strategy holds, from its own open buys: the guardian's snapshot says how much is
+   * held per market, not on which side, so one strategy can ask for the side another holds.
+   */
+  outcomesHeldBy(strategy: string): (marketId: string) => Outcome | undefined {
+    const own = new Map<string, Outcome>();
+    for (const [id, trades] of this.openByMarket) {
+      for (const t of trades) if (t.strategy === strategy && t.contracts.gt(0)) own.set(id, t.outcome);
+    }
+    return (marketId) => own.get(marketId);
+  }
+
   /** Every trade, oldest first. */
   all(): readonly PaperTrade[] {
     return this.trades;

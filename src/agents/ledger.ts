@@ -1,5 +1,8 @@
+import type Big from 'big.js';
 import type { Venue } from '../events';
 import type { PaperTrade } from './executor';
+import type { RiskFigures } from './guardian';
+import { ZERO } from './money';
 
 /** A trade as the ledger reports it: what it cost and, once closed, what it made. */
 export interface LedgerTrade {
@@ -65,6 +68,52 @@ export function ledgerTrade(t: PaperTrade): LedgerTrade {
     ...(t.closes === undefined ? {} : { closes_trade_id: t.closes.tradeId, basis: t.closes.basis.toFixed() }),
     settled: s !== undefined,
     ...(s === undefined ? {} : { won: s.won, pnl: s.pnl.toFixed(), settled_at: iso(s.settledAt) }),
+  };
+}
+
+/** What the loop counted besides the trades and the guardian's figures. */
+export interface LoopCounters {
+  readonly maxDrawdown: Big;
+  readonly halted: boolean;
+  readonly rejections: Readonly<Record<string, number>>;
+  readonly halts: Readonly<Record<string, number>>;
+  readonly approvals: number;
+  /** Simulated epoch ms of the last tick. */
+  readonly time: number;
+  readonly ticks: number;
+}
+
+/** The books from the trades, the guardian's figures and the loop's counters. */
+export function ledgerOf(trades: readonly PaperTrade[], g: RiskFigures, c: LoopCounters): Ledger {
+  let pnl = ZERO;
+  let fees = ZERO;
+  let settled = 0;
+  for (const t of trades) {
+    fees = fees.plus(t.fees);
+    if (t.settlement !== undefined) {
+      pnl = pnl.plus(t.settlement.pnl);
+      settled += 1;
+    }
+  }
+  return {
+    trades: trades.map(ledgerTrade),
+    pnl: pnl.toFixed(),
+    fees: fees.toFixed(),
+    settled,
+    open: trades.filter((t) => t.settlement === undefined && t.contracts.gt(0)).length,
+    current_value: g.value.toFixed(),
+    high_water_mark: g.highWater.toFixed(),
+    daily_pnl: g.daily.toFixed(),
+    unrealised_pnl: g.unrealised.toFixed(),
+    marked_value: g.marked.toFixed(),
+    marked_high_water_mark: g.markedHighWater.toFixed(),
+    max_drawdown_pct: c.maxDrawdown.round(6).toFixed(),
+    halted: c.halted,
+    rejections: { ...c.rejections },
+    halts: { ...c.halts },
+    approvals: c.approvals,
+    simulated_time: iso(c.time),
+    ticks: c.ticks,
   };
 }
 

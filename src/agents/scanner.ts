@@ -1,9 +1,9 @@
 import Big from 'big.js';
-import type { OpportunityType, Outcome, Venue } from '../events';
+import type { OpportunityDetected, OpportunityType, Outcome, Venue } from '../events';
 import { askOf, askSizeOf } from './book';
 import { fairValue } from './fairValue';
 import type { Market, OracleSymbol } from './market';
-import { ONE, minBig } from './money';
+import { ONE, dec, frac, minBig } from './money';
 
 /** One side of an opportunity: what to buy, where, at what price, how much is offered. */
 export interface Leg {
@@ -135,4 +135,14 @@ export class OpportunityScanner {
     this.processed += out.length;
     return out;
   }
+}
+
+/** An opportunity as `opportunity.detected` data. */
+export function opportunityRecord(o: Opportunity): OpportunityDetected {
+  return {
+    id: o.id, opportunity_type: o.type, market_id: o.marketId, oracle_symbol: o.symbol,
+    oracle_value: dec(o.spot), fair_price: frac(o.fair), market_price: frac(o.yes),
+    expected_edge: dec(o.edge), signal_strength: frac(o.signal),
+    ...(o.hedge === undefined ? {} : { paired_market_id: o.hedge.marketId }),
+  } as OpportunityDetected;
 }

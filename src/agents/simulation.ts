@@ -1,17 +1,17 @@
 import Big from 'big.js';
-import type { AgentHeartbeat, AgentStatus, EventOf, EventTag, Outcome, AllocationUpdated, OpportunityDetected, OutgoingEvent, RiskDecided, RiskHalted, TradeRequested, TradeSettled, Venue } from '../events';
+import type { AgentHeartbeat, AgentStatus, EventOf, EventTag, Outcome, AllocationUpdated, OutgoingEvent, RiskDecided, RiskHalted, TradeRequested, TradeSettled, Venue } from '../events';
 import { CapitalAllocator } from './allocator';
 import { bidOf } from './book';
 import { type SimulationConfig, type SimulationOptions, assertSimulationConfig } from './config';
 import { PaperExecutor, type PaperTrade, tradeRecord } from './executor';
 import { type Halt, RiskGuardian, type RuleName } from './guardian';
-import { type Ledger, iso, ledgerTrade } from './ledger';
+import { type Ledger, iso, ledgerOf } from './ledger';
 import { takerFee } from './fees';
 import { MarketFeed } from './market';
 import { ZERO, dec, frac } from './money';
 import { Outbox } from './outbox';
 import { type Rng, createRng, mixSeed } from './prng';
-import { type Opportunity, OpportunityScanner } from './scanner';
+import { OpportunityScanner, opportunityRecord } from './scanner';
 import type { SizingContext } from './sizing';
 import { type Order, type Strategy, crossVenue, oracleSniper } from './strategy';
 
@@ -138,7 +138,7 @@ export class Simulation {
             kellyFraction: c.kellyFraction,
             room,
             held,
-            heldOutcome: this.ownOutcome(strategy.name),
+            heldOutcome: this.executor.outcomesHeldBy(strategy.name),
           };
           const plan = strategy.plan(o, ctx);
           if (plan === undefined) continue;
@@ -180,18 +180,6 @@ export class Simulation {
       },
       held: (marketId) => markets.get(marketId) ?? ZERO,
     };
-  }
-
-  /**
-   * The outcomes a strategy holds, from its own fills: the guardian's snapshot says how much is held per
-   * market, not on which side, so one strategy can ask for the side another holds (`opposite_side`).
-   */
-  private ownOutcome(strategy: string): (marketId: string) => Outcome | undefined {
-    const own = new Map<string, Outcome>();
-    for (const [id, trades] of this.executor.openTrades()) {
-      for (const t of trades) if (t.strategy === strategy && t.contracts.gt(0)) own.set(id, t.outcome);
-    }
-    return (marketId) => own.get(marketId);
   }
 
   /** Marks open positions to the venues' bids and checks drawdown and daily loss; a crossing halts at once. */
@@ -323,38 +311,10 @@ export class Simulation {
 
   /** The books: every trade and the totals. */
   ledger(): Ledger {
-    const trades = this.executor.all();
-    let pnl = ZERO;
-    let fees = ZERO;
-    let settled = 0;
-    for (const t of trades) {
-      fees = fees.plus(t.fees);
-      if (t.settlement !== undefined) {
-        pnl = pnl.plus(t.settlement.pnl);
-        settled += 1;
-      }
-    }
-    const g = this.guardian.figures();
-    return {
-      trades: trades.map(ledgerTrade),
-      pnl: pnl.toFixed(),
-      fees: fees.toFixed(),
-      settled,
-      open: trades.filter((t) => t.settlement === undefined && t.contracts.gt(0)).length,
-      current_value: g.value.toFixed(),
-      high_water_mark: g.highWater.toFixed(),
-      daily_pnl: g.daily.toFixed(),
-      unrealised_pnl: g.unrealised.toFixed(),
-      marked_value: g.marked.toFixed(),
-      marked_high_water_mark: g.markedHighWater.toFixed(),
-      max_drawdown_pct: this.maxDrawdown.round(6).toFixed(),
-      halted: this.guardian.isHalted(),
-      rejections: { ...this.rejections },
-      halts: { ...this.halts },
-      approvals: this.approvals,
-      simulated_time: iso(this.time),
-      ticks: this.feed.ticks,
-    };
+    return ledgerOf(this.executor.all(), this.guardian.figures(), {
+      maxDrawdown: this.maxDrawdown, halted: this.guardian.isHalted(), rejections: this.rejections, halts: this.halts,
+      approvals: this.approvals, time: this.time, ticks: this.feed.ticks,
+    });
   }
 
   private countRejection(rule: RuleName | null): void {
@@ -363,14 +323,6 @@ export class Simulation {
   }
 }
 
-function opportunityRecord(o: Opportunity): OpportunityDetected {
-  return {
-    id: o.id, opportunity_type: o.type, market_id: o.marketId, oracle_symbol: o.symbol,
-    oracle_value: dec(o.spot), fair_price: frac(o.fair), market_price: frac(o.yes),
-    expected_edge: dec(o.edge), signal_strength: frac(o.signal),
-    ...(o.hedge === undefined ? {} : { paired_market_id: o.hedge.marketId }),
-  } as OpportunityDetected;
-}
 
 /** The simulated UTC day of a time, `YYYY-MM-DD`. */
 export function dayOf(ms: number): string {
