@@ -2,6 +2,7 @@
 import { runAgentsCommand } from './agents/main';
 import { runDemoCommand } from './demo/main';
 import { runServerCommand } from './server/main';
+import { runSimCommand } from './agents/simCommand';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
 type Subcommand = (argv: readonly string[]) => Promise<number>;
@@ -11,6 +12,7 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
+  sim: { run: runSimCommand, summary: 'the simulation without Redis at full speed: a P&L and risk report per seed' },
 };
 
 function usage(): string {

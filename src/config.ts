@@ -165,17 +165,36 @@ const Dollars = new t.Type<string, string, unknown>(
   String,
 );
 
+/** A decimal string from 0 (excluded unless `zeroAllowed`) to 1, e.g. `0.25`. */
+function unitDecimal(name: string, zeroAllowed: boolean): OptionCodec<string> {
+  const expected = `expected a decimal ${zeroAllowed ? 'from 0' : 'above 0 and at most'} ${zeroAllowed ? 'to 1' : '1'}, such as 0.25`;
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string',
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\s*\d+(\.\d{1,12})?\s*$/.test(u)) return t.failure(u, c, expected);
+      const n = Number(u);
+      return (zeroAllowed ? n >= 0 : n > 0) && n <= 1 ? t.success(u.trim()) : t.failure(u, c, expected);
+    },
+    String,
+  );
+}
+
 /** The simulation's options, shared by `pm-arb agents` and `pm-arb demo`. */
 const SimulationProps = {
   seed: intOption('Seed', 0, 2 ** 32 - 1, 'expected a whole number from 0 to 4294967295'),
   speed: positiveNumberOption('Speed', 100_000, 'expected simulated seconds per real second, above 0 and at most 100000'),
   bankroll: Dollars,
+  kellyFraction: unitDecimal('KellyFraction', false),
+  polymarketFee: unitDecimal('PolymarketFee', true),
 };
 
 const SIMULATION_OPTIONS: { readonly [K in keyof typeof SimulationProps]: OptionSpec } = {
   seed: { flag: '--seed', env: 'SEED', default: '9', help: 'seed of the simulated market: the same seed trades the same way' },
   speed: { flag: '--speed', env: 'SPEED', default: '60', help: 'simulated seconds per real second (60: an hour a minute)' },
   bankroll: { flag: '--bankroll', env: 'BANKROLL', default: '500', help: 'initial bankroll in dollars; risk limits are fractions of it' },
+  kellyFraction: { flag: '--kelly-fraction', env: 'KELLY_FRACTION', default: '0.25', help: 'fraction of full Kelly the strategies stake' },
+  polymarketFee: { flag: '--polymarket-fee', env: 'POLYMARKET_FEE', default: '0', help: 'taker fee rate of Polymarket markets (0: standard markets, no fee)' },
 };
 
 /** `pm-arb agents` options. */

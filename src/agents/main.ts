@@ -23,6 +23,8 @@ export async function runAgentsCommand(argv: readonly string[]): Promise<number>
     seed: config.seed,
     speed: config.speed,
     bankroll: config.bankroll,
+    kellyFraction: config.kellyFraction,
+    polymarketTakerRate: config.polymarketFee,
     logger: log,
   });
   let aliveFailed = false;

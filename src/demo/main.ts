@@ -42,6 +42,8 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
     seed: config.seed,
     speed: config.speed,
     bankroll: config.bankroll,
+    kellyFraction: config.kellyFraction,
+    polymarketTakerRate: config.polymarketFee,
     logger: logger.child({ module: 'agents' }),
   });
 

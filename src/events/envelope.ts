@@ -8,16 +8,22 @@ export const Seq = t.brand(
   'Seq',
 );
 
-/** Envelope v1: what our agents publish. `data` is decoded by the codec its (channel, type) picks. */
-export const EnvelopeV1 = t.type({
-  v: t.literal(1),
-  id: NonEmptyString,
-  agent: NonEmptyString,
-  seq: Seq,
-  ts: Timestamp,
-  type: NonEmptyString,
-  data: t.unknown,
-});
+/**
+ * Envelope v1: what our agents publish. `data` is decoded by the codec its (channel, type) picks.
+ * `as_of` (optional, added later) is the agents' simulated market time when they published it.
+ */
+export const EnvelopeV1 = t.intersection([
+  t.type({
+    v: t.literal(1),
+    id: NonEmptyString,
+    agent: NonEmptyString,
+    seq: Seq,
+    ts: Timestamp,
+    type: NonEmptyString,
+    data: t.unknown,
+  }),
+  t.partial({ as_of: Timestamp }),
+]);
 export type EnvelopeV1 = t.TypeOf<typeof EnvelopeV1>;
 
 /** The original Python agents' envelope: no `v`, `id`, `seq` or `ts`. */

@@ -8,7 +8,7 @@ import type { SavedStates, States } from './projectionStates';
  * The version of the reducers' state layout. Bump it whenever a reducer changes what it keeps or how
  * it reduces: a checkpoint of another schema is not loaded, and the projections are rebuilt from the log.
  */
-export const REDUCER_SCHEMA = '1';
+export const REDUCER_SCHEMA = '2';
 
 /** Everything a server needs to continue from a log position without replaying what came before. */
 export interface Checkpoint {
