@@ -15,7 +15,8 @@ function sectionFor(channel: string): HTMLElement {
   section.dataset.channel = channel;
   section.dataset.deltas = '0';
   const title = document.createElement('h2');
-  title.textContent = channel;
+  title.textContent = `${channel} `;
+  title.append(document.createElement('small'));
   section.append(title, document.createElement('pre'));
   document.getElementById('channels')?.append(section);
   return section;
@@ -33,6 +34,8 @@ client.on('change', ({ channel, version, state, cause }: ChannelChange) => {
   const section = sections.get(channel);
   if (section === undefined) return;
   section.dataset.version = String(version);
+  const label = section.querySelector('h2 small');
+  if (label !== null) label.textContent = `version ${version}`;
   if (cause === 'delta') section.dataset.deltas = String(Number(section.dataset.deltas) + 1);
   const pre = section.querySelector('pre');
   if (pre !== null) pre.textContent = JSON.stringify(state, null, 2);

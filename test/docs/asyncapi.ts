@@ -36,6 +36,7 @@ export interface AsyncApiDocument {
   readonly [key: string]: unknown;
 }
 
+/** Reads and parses the document (or `text`, for tests that change it). */
 export function loadAsyncApi(text = readFileSync(ASYNCAPI_PATH, 'utf8')): AsyncApiDocument {
   return parse(text) as AsyncApiDocument;
 }

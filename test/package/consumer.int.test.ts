@@ -3,7 +3,7 @@
  * and used by the programs in examples/ against a live server fed by the simulated agents.
  */
 import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,6 +20,7 @@ const execFileAsync = promisify(execFile);
 const redis = await redisForTests();
 const EXAMPLES = join(ROOT, 'examples');
 const FOLLOWED = ['risk.state', 'trade.results'];
+const ARTIFACTS = join(ROOT, 'test', 'artifacts');
 
 /** Runs a compiled example with node in the consumer project; resolves to its exit code and output. */
 function runExample(cwd: string, file: string, args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -118,7 +119,7 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
     it('a page bundled with esbuild from the installed pm-arb/client shows the server states', async (context) => {
       if ('skip' in browser) return context.skip(browser.skip);
       // The server's static root serves the example page and its bundle: same origin as /ws.
-      copyFileSync(join(EXAMPLES, 'browser', 'index.html'), join(h.config.staticRoot, 'index.html'));
+      for (const file of ['index.html', 'styles.css']) copyFileSync(join(EXAMPLES, 'browser', file), join(h.config.staticRoot, file));
       await build({
         entryPoints: [join(project, 'src', 'browser.ts')],
         absWorkingDir: project,
@@ -145,6 +146,8 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
       }
       expect(await page.textContent('#status')).toBe('live');
       expect(errors).toEqual([]);
+      mkdirSync(ARTIFACTS, { recursive: true });
+      await page.screenshot({ path: join(ARTIFACTS, 'example-browser.png') });
     }, 60_000);
   });
 });
