@@ -14,6 +14,7 @@ import { runAgents, type AgentsHandle } from '../../src/agents';
 import { flushed, getJson, startHarness, type Harness } from '../server/harness';
 import { browserForTests } from '../support/browser';
 import { redisForTests } from '../support/redis';
+import { ENTRIES } from '../../scripts/buildEntries.mjs';
 import { compile, consumerProject, packPackage, ROOT } from './consumerProject';
 
 const execFileAsync = promisify(execFile);
@@ -69,14 +70,19 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
     rmSync(work, { recursive: true, force: true });
   });
 
-  it('loads both entry points from CommonJS and from an ES module, the client with no imports at all', async () => {
-    const cjs = await execFileAsync(process.execPath, ['-e', "const c = require('pm-arb/client'), e = require('pm-arb/events'); console.log(typeof c.ProjectionClient, typeof e.decodeEvent)"], { cwd: project });
+  it('loads every entry point from CommonJS and from an ES module, with the same exports; the client with no imports at all', async () => {
+    const names = JSON.stringify(Object.keys(ENTRIES));
+    const listing = "Object.fromEntries(names.map((n, i) => [n, Object.keys(modules[i]).filter((k) => k !== 'default' && k !== 'module.exports').sort()]))";
+    const cjs = await execFileAsync(process.execPath, ['-e', `const names = ${names}; const modules = names.map((n) => require('pm-arb/' + n)); console.log(JSON.stringify(${listing}))`], { cwd: project });
     const esm = await execFileAsync(
       process.execPath,
-      ['--input-type=module', '-e', "import { applyPatch } from 'pm-arb/client'; import { decodeEvent } from 'pm-arb/events'; console.log(typeof applyPatch, typeof decodeEvent)"],
+      ['--input-type=module', '-e', `const names = ${names}; const modules = await Promise.all(names.map((n) => import('pm-arb/' + n))); console.log(JSON.stringify(${listing}))`],
       { cwd: project },
     );
-    expect([cjs.stdout.trim(), esm.stdout.trim()]).toEqual(['function function', 'function function']);
+    const fromCjs = JSON.parse(cjs.stdout) as Record<string, string[]>;
+    expect(JSON.parse(esm.stdout)).toEqual(fromCjs);
+    expect(fromCjs.client).toEqual(expect.arrayContaining(['ProjectionClient', 'applyPatch', 'ERROR_CODES']));
+    expect(fromCjs.events).toEqual(expect.arrayContaining(['decodeEvent', 'encodeEvent', 'CATALOG', 'TradeExecuted']));
     for (const file of ['client.mjs', 'client.cjs']) {
       const code = readFileSync(join(project, 'node_modules', 'pm-arb', 'dist', 'entries', file), 'utf8');
       expect(code, file).not.toMatch(/\brequire\(|^\s*import\b|\bimport\(/m);
