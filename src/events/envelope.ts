@@ -1,10 +1,14 @@
 import * as t from 'io-ts';
 import { NonEmptyString, Timestamp } from './primitives';
 
+/** The brand of `Seq` (exported so that declaration files can name it). */
+export interface SeqBrand {
+  readonly Seq: unique symbol;
+}
 /** A per-run sequence number: 1, 2, 3, ... */
 export const Seq = t.brand(
   t.number,
-  (n): n is t.Branded<number, { readonly Seq: unique symbol }> => Number.isSafeInteger(n) && n >= 1,
+  (n): n is t.Branded<number, SeqBrand> => Number.isSafeInteger(n) && n >= 1,
   'Seq',
 );
 

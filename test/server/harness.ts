@@ -18,6 +18,8 @@ export interface Harness {
   readonly config: ServerConfig;
   readonly http: string;
   readonly ws: string;
+  /** Where the server serves its Prometheus metrics: ask this, never assume the main port. */
+  readonly metrics: string;
   readonly publisher: Redis;
   /** Publishes messages on the prefixed channels, in order. */
   publish(messages: readonly Outgoing[]): Promise<void>;
@@ -44,6 +46,7 @@ export async function startHarness(redisUrl: string, name: string, options: Reco
     config,
     http: `http://127.0.0.1:${server.port}`,
     ws: `ws://127.0.0.1:${server.port}/ws`,
+    metrics: `http://127.0.0.1:${server.port}/metrics`,
     publisher,
     async publish(messages) {
       const pipeline = publisher.pipeline();
