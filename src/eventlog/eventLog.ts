@@ -55,6 +55,8 @@ export interface StoredCheckpoint {
 export interface EventLog {
   /** Appends one message (and publishes it on its channel unless asked not to). */
   append(request: AppendRequest): Promise<AppendOutcome>;
+  /** Appends messages in order in one call to the log (one script run on Redis); one outcome each. */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** The entries after `after` (at most `count`), waiting up to `blockMs` for one when there is none yet. */
   read(after: number, count: number, blockMs: number): Promise<LogRead>;
   /** The epoch (made now when the log does not exist yet), newest and oldest positions. */
