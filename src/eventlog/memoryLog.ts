@@ -27,7 +27,7 @@ export interface MemoryLogOptions {
  */
 export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   const now = options.now ?? Date.now;
-  const epoch = newEpoch();
+  let epoch = newEpoch();
   let entries: LogEntry[] = [];
   let head = 0;
   const seqs = new Map<string, number>();
@@ -97,6 +97,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     },
     bounds() {
       return Promise.resolve({ epoch, head, first: entries[0]?.pos ?? head + 1 });
+    },
+    renewEpoch(followed) {
+      if (followed === epoch) epoch = newEpoch();
+      return Promise.resolve(epoch);
     },
     loadCheckpoint(schema) {
       const held = checkpoints.get(schema);

@@ -14,7 +14,7 @@ import {
   type StoredCheckpoint,
 } from './eventLog';
 import { logKeys } from './keys';
-import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
+import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
 /** Options of the Redis log. */
 export interface RedisLogOptions {
@@ -35,6 +35,7 @@ interface Scripts {
   pmarbBounds: ScriptCall;
   pmarbSaveCheckpoint: ScriptCall;
   pmarbTrim: ScriptCall;
+  pmarbRenewEpoch: ScriptCall;
 }
 
 /** Raw XREAD reply with buffers: [[stream, [[id, [field, value, …]], …]]] or null. */
@@ -63,6 +64,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
   commands.defineCommand('pmarbSaveCheckpoint', { numberOfKeys: 2, lua: SAVE_CHECKPOINT_SCRIPT });
   commands.defineCommand('pmarbTrim', { numberOfKeys: 3, lua: TRIM_SCRIPT });
+  commands.defineCommand('pmarbRenewEpoch', { numberOfKeys: 1, lua: RENEW_EPOCH_SCRIPT });
   const scripts = commands as unknown as Scripts;
   const status = new StatusListeners();
   const clients = reader === undefined ? [commands] : [commands, reader];
@@ -171,6 +173,9 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     async bounds() {
       const [epoch, head, first] = (await scripts.pmarbBounds(keys.stream, keys.meta, candidateEpoch)) as [string, number, number];
       return { epoch, head, first };
+    },
+    async renewEpoch(followed) {
+      return (await scripts.pmarbRenewEpoch(keys.meta, followed, newEpoch())) as string;
     },
     async loadCheckpoint(schema): Promise<StoredCheckpoint | undefined> {
       const [epoch, pos, data] = await commands.hmgetBuffer(keys.checkpoint(schema), 'epoch', 'pos', 'data');

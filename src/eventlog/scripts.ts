@@ -105,3 +105,15 @@ for i = 1, #holds, 2 do
 end
 if upto <= 0 then return 0 end
 return redis.call('XTRIM', KEYS[1], 'MINID', '~', (upto + 1) .. '-0')`;
+
+/**
+ * Renew the epoch when the log went back (Redis restarted from a persistence file older than what was
+ * read: positions would be given again to other entries). KEYS: meta. ARGV: the epoch the caller
+ * followed, the new one. Replaces it only if it is still the one followed; returns the epoch now.
+ */
+export const RENEW_EPOCH_SCRIPT = `local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if epoch == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
+  return ARGV[2]
+end
+return epoch or ''`;
