@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { runAgentsCommand } from './agents/main';
 import { runDemoCommand } from './demo/main';
+import { runLogCommand } from './logtools/logCommand';
+import { runReplayCommand } from './logtools/replayCommand';
 import { runServerCommand } from './server/main';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
@@ -11,6 +13,8 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
+  replay: { run: runReplayCommand, summary: 'rebuild every projection from the log (or an export) offline and print it as JSON' },
+  log: { run: runLogCommand, summary: 'log export | log import: the log as NDJSON, for backups and moves between Redis instances' },
 };
 
 function usage(): string {

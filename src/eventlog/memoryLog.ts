@@ -52,7 +52,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     },
     append(request): Promise<AppendOutcome> {
       if (closed) return Promise.reject(new Error('memory log is closed'));
-      const at = now();
+      const at = request.time ?? now();
       const message = typeof request.message === 'string' ? Buffer.from(request.message) : Buffer.from(request.message);
       if (request.run !== undefined && request.seq !== undefined) {
         if (request.seq <= (seqs.get(request.run) ?? 0)) return Promise.resolve({ outcome: 'duplicate', epoch });

@@ -129,6 +129,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
         request.publish === false ? '' : prefix + request.channel,
         candidateEpoch,
         LEGACY_DEDUP_WINDOW_MS,
+        request.time === undefined ? '' : String(request.time),
       )) as [number, string];
       const [pos, epoch] = reply;
       return pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch };

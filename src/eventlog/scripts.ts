@@ -10,10 +10,12 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 /**
  * Append. KEYS: stream, meta, seqs, recent.
  * ARGV: channel, message, run (`<agent>:<run>`, empty for a legacy message), seq, pub/sub channel to
- * publish on (empty: do not publish), epoch to create the log with, legacy dedup window (ms).
+ * publish on (empty: do not publish), epoch to create the log with, legacy dedup window (ms), and
+ * optionally the entry's time in ms (an imported entry's; empty or absent: Redis's clock).
  * Returns `{pos, epoch}`; pos 0 when refused as a duplicate.
  */
 export const APPEND_SCRIPT = `${NOW_MS}
+if ARGV[8] and ARGV[8] ~= '' then now = tonumber(ARGV[8]) end
 local epoch = redis.call('HGET', KEYS[2], 'epoch')
 if not epoch then
   epoch = ARGV[6]
