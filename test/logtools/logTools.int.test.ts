@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgents } from '../../src/agents';
-import { createRedisLog, Publisher, type EventLog } from '../../src/eventlog';
+import Redis from 'ioredis';
+import { createRedisLog, logKeys, Publisher, type EventLog } from '../../src/eventlog';
 import { AGENT_CHANNELS } from '../../src/events';
 import { readLogBatches } from '../../src/logtools/logReader';
 import { replay } from '../../src/logtools/replay';
+import { encodeCheckpoint, REDUCER_SCHEMA } from '../../src/pipeline/checkpoint';
+import { reduceEntries, type ChannelVersions } from '../../src/pipeline/logReduction';
+import { ProjectionStates } from '../../src/pipeline/projectionStates';
 import { getJson, metricValue, startHarness, type Harness } from '../server/harness';
 import { runCli } from '../support/cli';
 import { redisForTests, uniquePrefix } from '../support/redis';
@@ -74,7 +78,8 @@ describe.skipIf(skip !== undefined)(`log tools against a real Redis${skip === un
     for (const m of mixedMessages(60)) await publisher.publish(m.channel, m.payload);
     await new Promise((r) => setTimeout(r, 800));
     await agents.stop();
-    await h.publish(mixedMessages(0).concat([{ channel: 'risk.state', payload: '{"agent":"risk-guardian","type":"state_update","data":{"current_value":"900","high_water_mark":"1100","daily_pnl":"-100","halted":false}}' }]));
+    const legacyRisk = '{"agent":"risk-guardian","type":"state_update","data":{"current_value":"900","high_water_mark":"1100","daily_pnl":"-100","halted":false}}';
+    await h.publish([{ channel: 'risk.state', payload: legacyRisk }]);
     const middle = await shownAtHead(h, log);
     for (const m of mixedMessages(40)) await publisher.publish(m.channel, m.payload);
     const end = await shownAtHead(h, log);
@@ -121,11 +126,54 @@ describe.skipIf(skip !== undefined)(`log tools against a real Redis${skip === un
     expect([moved.pos, fromFile.pos, moved.rejected]).toEqual([original.pos, original.pos, original.rejected]);
     expect(original.rejected).toBeGreaterThan(0);
 
-    // Imported again: every v1 event is refused by its run's seq.
+    // Imported again: every v1 event is refused by its run's seq; only legacy messages may be appended again.
     const again = runCli(['log', 'import', '--redis', url, '--channel-prefix', copy, '--in', file]);
     expect((await again.exited).code).toBe(0);
-    const refused = /(\d+) appended.*?, (\d+) refused/.exec(again.stderr);
-    expect(Number(refused?.[2])).toBeGreaterThan(head - 10);
+    const counts = /(\d+) appended.*?, (\d+) refused/.exec(again.stderr);
+    const v1Lines = lines.filter((l) => l.includes('\\"v\\":1,')).length;
+    expect(v1Lines).toBeGreaterThan(head / 2);
+    expect(Number(counts?.[1])).toBeLessThanOrEqual(head - v1Lines);
+    expect(Number(counts?.[1]) + Number(counts?.[2])).toBe(head);
+  });
+
+  it('replays a trimmed log from the checkpoint that holds its trimming back, to the states of the whole log', async () => {
+    const prefix = uniquePrefix('logtools-trim');
+    const trimmed = createRedisLog({ url, prefix, reads: true });
+    try {
+      const appender = new Publisher(trimmed);
+      for (const m of mixedMessages(480)) await appender.publish(m.channel, m.payload);
+      const whole = await replay(readLogBatches(trimmed, 0, 100), { maxEventBytes: 65536, bounds: {} });
+      // A checkpoint at 400 as a server writes one: states with their seq trackers, and versions.
+      const states = new ProjectionStates({ inPlace: true });
+      const versions: ChannelVersions = {};
+      reduceEntries({ states, versions }, (await trimmed.read(0, 400, 0)).entries, { maxEventBytes: 65536 });
+      const { epoch } = await trimmed.bounds();
+      const checkpoint = { schema: REDUCER_SCHEMA, epoch, pos: 400, versions, saved: states.saved() };
+      await trimmed.saveCheckpoint(REDUCER_SCHEMA, { epoch, pos: 400, data: Buffer.from(encodeCheckpoint(checkpoint)) });
+      await trimmed.trim(10);
+      const { first } = await trimmed.bounds();
+      expect(first).toBeGreaterThan(1);
+      expect(first).toBeLessThanOrEqual(401);
+
+      const fromCheckpoint = await cliJson(['replay', '--redis', url, '--channel-prefix', prefix]);
+      expect(fromCheckpoint).toMatchObject({ from: 400, pos: whole.pos, source: { checkpoint: 400, first_held: first } });
+      const channels = fromCheckpoint.channels as Record<string, { version: number; state: unknown }>;
+      for (const [channel, { version, state }] of Object.entries(channels)) {
+        expect(version).toBe(whole.versions[channel as keyof typeof whole.versions]);
+        expect(state).toEqual(whole.states[channel as keyof typeof whole.states]);
+      }
+      // Without the checkpoint the entries before `first` are gone: the replay says it starts from the oldest held.
+      const direct = new Redis(url);
+      await direct.del(logKeys(prefix).checkpoint(REDUCER_SCHEMA));
+      direct.disconnect();
+      const rebuilt = runCli(['replay', '--redis', url, '--channel-prefix', prefix]);
+      expect((await rebuilt.exited).code).toBe(0);
+      expect(rebuilt.stderr).toContain(`replaying from entry ${first}`);
+      expect(JSON.parse(rebuilt.stdout)).toMatchObject({ from: 0, pos: whole.pos, entries: whole.pos - first + 1 });
+      appender.close();
+    } finally {
+      await trimmed.close();
+    }
   });
 
   it('names a bad option and exits 2; says when there is no log; skips and reports bad lines with exit 1', async () => {

@@ -1,11 +1,15 @@
 import { createMemoryLog, type EventLog } from '../../src/eventlog';
 import { LEGACY, nthEvent, type Outgoing } from '../server/fixtures';
 
-/** A mixed stream: v1 events of two runs over every channel, with the legacy messages among them. */
+/**
+ * A mixed stream: v1 events of two runs over every channel, with the legacy messages among them.
+ * Each call makes new runs, so its events are never duplicates of another call's.
+ */
 export function mixedMessages(count: number): Outgoing[] {
   const messages: Outgoing[] = [];
+  const runs = [`e${Math.random().toString(36).slice(2, 8)}`, `o${Math.random().toString(36).slice(2, 8)}`];
   for (let n = 0; n < count; n += 1) {
-    messages.push(nthEvent(n, n % 2 === 0 ? 'even' : 'odd'));
+    messages.push(nthEvent(n, runs[n % 2] as string));
     if (n % 10 === 5) messages.push(LEGACY[Math.floor(n / 10) % LEGACY.length] as Outgoing);
   }
   return messages;
