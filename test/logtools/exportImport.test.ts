@@ -118,3 +118,16 @@ describe('log import', () => {
     expect((failure as ImportError).summary).toMatchObject({ appended: 2, lastPos: 2 });
   });
 });
+
+describe('log export to a stream that fails', () => {
+  it('rejects with the stream\'s error instead of letting it escape', async () => {
+    const log = await memoryLogWith(mixedMessages(30));
+    const broken = new Writable({
+      highWaterMark: 1 << 20,
+      write(_chunk: Buffer, _encoding, done) {
+        done(new Error('EPIPE: reader went away'));
+      },
+    });
+    await expect(exportLog(log, broken, 10)).rejects.toThrow('EPIPE: reader went away');
+  });
+});
