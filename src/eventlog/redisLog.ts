@@ -65,8 +65,8 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const clients = reader === undefined ? [commands] : [commands, reader];
   let connected = false;
   let closed = false;
-  /** The epoch this process offers when it is the first to touch the log. */
-  const candidateEpoch = newEpoch();
+  /** The epoch offered when this process is the first to touch the log: new for every connection, so a log lost with a Redis restart is made again with another. */
+  let candidateEpoch = newEpoch();
 
   const refresh = (): void => {
     const next = !closed && clients.every((c) => c.status === 'ready');
@@ -84,6 +84,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     });
     client.on('ready', () => {
       lastError = '';
+      if (client === commands) candidateEpoch = newEpoch();
       refresh();
     });
     client.on('close', refresh);

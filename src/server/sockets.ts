@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import { CLOSE_POLICY_VIOLATION, type ClientMessage, type ErrorCode, type ResumePoint } from '../client/protocol';
 import type { ServerConfig } from '../config';
+import { isAgentChannel } from '../events';
 import { expandChannels } from './channels';
 import { decodeClientMessage } from './clientMessage';
 import { SEND_DROPPED, writeCorked, type Outgoing, type SendStatus } from './corkedWriter';
@@ -118,7 +119,8 @@ export function createSockets(deps: SocketDeps) {
    */
   const resumeFrom = (since: ResumePoint | undefined, channel: string): string | undefined => {
     const version = since?.versions[channel];
-    if (since === undefined || version === undefined) return undefined;
+    // Only channels fed by the log have versions that mean the same state everywhere: `system` counts its own.
+    if (since === undefined || version === undefined || !isAgentChannel(channel)) return undefined;
     const frame = since.epoch === fanout.epoch && fanout.epoch !== '' ? fanout.catchUpFrame(channel, version) : undefined;
     metrics.resumes.inc({ outcome: frame === undefined ? 'snapshot' : 'resumed' });
     return frame;
