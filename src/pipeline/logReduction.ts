@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { decodeEvent, type AgentChannel, type Event, type Rejected } from '../events';
+import { decodeEvent, type AgentChannel, type Rejected } from '../events';
 import type { LogEntry } from '../eventlog/eventLog';
 import type { ProjectionStates, Reduction } from './projectionStates';
 
@@ -18,7 +18,6 @@ export type EntryOutcome =
   | { readonly outcome: 'rejected'; readonly rejected: Rejected }
   | {
       readonly outcome: 'reduced';
-      readonly event: Event;
       readonly reduction: Reduction;
       /** The event's time: its own `ts`, or the entry's log time for a legacy event that has none. */
       readonly ts: string;
@@ -55,6 +54,6 @@ export function reduceEntries(
     const ts = event.meta.ts ?? new Date(entry.time).toISOString();
     const reduction = states.apply(event, undated ? ts : undefined);
     for (const channel of reduction.touched) versions[channel] = entry.pos;
-    observe?.(entry, { outcome: 'reduced', event, reduction, ts, undated });
+    observe?.(entry, { outcome: 'reduced', reduction, ts, undated });
   }
 }
