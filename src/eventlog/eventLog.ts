@@ -18,6 +18,11 @@ export interface AppendRequest {
   readonly seq?: number;
   /** Whether the append also publishes the message on its pub/sub channel (default true; false when bridging a message already published). */
   readonly publish?: boolean;
+  /**
+   * The entry's time (ms) when it is not now: an imported entry keeps the time it was first logged at,
+   * so legacy events are dated as before. It is also the clock of the legacy dedup window.
+   */
+  readonly time?: number;
 }
 
 /** The outcome of one append: its position, or why it was not logged. */

@@ -48,7 +48,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   };
 
   const appendOne = (request: AppendRequest): AppendOutcome => {
-    const at = now();
+    const at = request.time ?? now();
     const message = typeof request.message === 'string' ? Buffer.from(request.message) : Buffer.from(request.message);
     if (request.run !== undefined && request.seq !== undefined) {
       if (request.seq <= (seqs.get(request.run) ?? 0)) return { outcome: 'duplicate', epoch };

@@ -143,12 +143,13 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
         ...appendArgs(request),
         candidateEpoch,
         LEGACY_DEDUP_WINDOW_MS,
+        request.time === undefined ? '' : String(request.time),
       )) as [number, string];
       return outcomeOf(pos, epoch);
     },
     async appendMany(requests): Promise<AppendOutcome[]> {
       if (requests.length === 0) return [];
-      const args = requests.flatMap(appendArgs);
+      const args = requests.flatMap((request) => [...appendArgs(request), request.time === undefined ? '' : String(request.time)]);
       const [epoch, ...positions] = (await scripts.pmarbAppendBatch(keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS, ...args)) as [
         string,
         ...number[],

@@ -2,9 +2,10 @@ import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus';
 import type { ServerConfig } from '../config';
-import { AGENT_CHANNELS, decodeEvent, type AgentChannel, type RejectReason } from '../events';
+import { AGENT_CHANNELS, type RejectReason } from '../events';
 import { Bridge, LogFollower, Publisher, type EventLog, type LogEntry } from '../eventlog';
 import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } from '../pipeline/checkpoint';
+import { reduceEntries, type ChannelVersions } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
 import type { Fanout } from './fanout';
 import type { Metrics } from './metrics';
@@ -49,7 +50,7 @@ export class LogIngest {
   private readonly bridge: Bridge;
   private readonly bridgePublisher: Publisher;
   /** Per channel, the position of the last entry that changed it. */
-  private changedAt: Partial<Record<AgentChannel, number>> = {};
+  private changedAt: ChannelVersions = {};
   private catchUp: { readonly target: number; readonly startedAt: number; readonly from: number } | undefined;
   private lastEntryTime = 0;
   private checkpointedAt = 0;
@@ -217,29 +218,22 @@ export class LogIngest {
 
   private apply(entries: readonly LogEntry[]): void {
     const { fanout, metrics, config } = this.deps;
-    for (const entry of entries) {
+    reduceEntries({ states: this.projections, versions: this.changedAt }, entries, config, (entry, reduced) => {
       this.eventsIn += 1;
       this.eventsInByChannel.get(entry.channel)?.inc();
-      const decoded = decodeEvent(entry.channel, entry.message, { maxBytes: config.maxEventBytes });
-      if (E.isLeft(decoded)) {
-        this.reject(decoded.left.reason);
-        this.deps.rejections.record(decoded.left, new Date(entry.time));
+      if (reduced.outcome === 'rejected') {
+        this.reject(reduced.rejected.reason);
+        this.deps.rejections.record(reduced.rejected, new Date(entry.time));
         this.bridge.sawLegacy(entry.channel, entry.message);
-        continue;
+        return;
       }
-      const event = decoded.right;
-      const receivedAt = event.meta.ts === null ? new Date(entry.time).toISOString() : undefined;
-      if (receivedAt !== undefined) this.bridge.sawLegacy(entry.channel, entry.message);
-      const result = this.projections.apply(event, receivedAt);
-      if (result.outcome === 'duplicate') metrics.duplicates.inc();
-      if (result.lost > 0) metrics.lost.inc(result.lost);
-      const ts = event.meta.ts ?? (receivedAt as string);
-      for (const channel of result.touched) {
-        this.changedAt[channel] = entry.pos;
-        fanout.touch(channel, ts, entry.pos);
-      }
+      if (reduced.undated) this.bridge.sawLegacy(entry.channel, entry.message);
+      const { reduction } = reduced;
+      if (reduction.outcome === 'duplicate') metrics.duplicates.inc();
+      if (reduction.lost > 0) metrics.lost.inc(reduction.lost);
+      for (const channel of reduction.touched) fanout.touch(channel, reduced.ts, entry.pos);
       if (config.flushMs === 0) fanout.flush();
-    }
+    });
     const last = entries[entries.length - 1];
     if (last !== undefined) {
       this.lastEntryTime = last.time;
