@@ -263,6 +263,8 @@ export class LogIngest {
   private newEpoch(epoch: string): void {
     this.deps.metrics.logEpochChanges.inc();
     this.log.warn({ from: this.epoch, to: epoch }, 'the log has a new epoch (Redis lost it or it was replaced); rebuilding the projections from it');
+    // What the bridge heard belonged to the old log: appending it to the new one would add events its producers never logged there.
+    this.bridge.reset();
     this.startOver('rebuilding', epoch, `log epoch changed to ${epoch}`);
   }
 
