@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import Redis from 'ioredis';
 import { freePort, startRedisServer, type RedisProcess } from '../src/demo/redisProbe';
-import { createRedisLog, runKeyOf, type EventLog } from '../src/eventlog';
+import { createRedisLog, runKeyOf, type AppendRequest, type EventLog } from '../src/eventlog';
 import { numberOption, parseArgs } from './lib/args';
 import { runMain, writeRunJson } from './lib/entry';
 import { fmt, table } from './lib/format';
@@ -26,6 +26,8 @@ const ENTRIES = numberOption(args, 'entries', 1_000_000);
 const BURST = numberOption(args, 'burst', 600_000);
 const COST_EVENTS = numberOption(args, 'cost-events', 200_000);
 const BATCH = 1_000;
+/** Events per append script call when batched (as the bench publisher appends). */
+const APPEND_BATCH = 200;
 
 /** Messages of the trades workload, stamped now. */
 function messages(count: number, run: string): Outgoing[] {
@@ -45,17 +47,25 @@ async function usedMemory(redis: Redis): Promise<number> {
   return Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0);
 }
 
-/** Appends `batch` messages at a time, each batch pipelined (auto-pipelining), waiting for a batch before the next. */
-async function appendAll(log: EventLog, list: readonly Outgoing[]): Promise<number> {
+function requestOf(m: Outgoing): AppendRequest {
+  const key = runKeyOf(m.payload);
+  return key === undefined ? { channel: m.channel, message: m.payload } : { channel: m.channel, message: m.payload, run: `${key.agent}:${key.run}`, seq: key.seq };
+}
+
+/**
+ * Appends `BATCH` messages at a time, waiting for each batch before the next: one script call per
+ * message (auto-pipelined), or with `batched` one call per `APPEND_BATCH` messages.
+ */
+async function appendAll(log: EventLog, list: readonly Outgoing[], batched = true): Promise<number> {
   const started = performance.now();
   for (let i = 0; i < list.length; i += BATCH) {
-    const batch = list.slice(i, i + BATCH);
-    await Promise.all(
-      batch.map((m) => {
-        const key = runKeyOf(m.payload);
-        return log.append(key === undefined ? { channel: m.channel, message: m.payload } : { channel: m.channel, message: m.payload, run: `${key.agent}:${key.run}`, seq: key.seq });
-      }),
-    );
+    const requests = list.slice(i, i + BATCH).map(requestOf);
+    if (!batched) await Promise.all(requests.map((r) => log.append(r)));
+    else {
+      const calls: Promise<unknown>[] = [];
+      for (let j = 0; j < requests.length; j += APPEND_BATCH) calls.push(log.appendMany(requests.slice(j, j + APPEND_BATCH)));
+      await Promise.all(calls);
+    }
   }
   return list.length / ((performance.now() - started) / 1000);
 }
@@ -73,8 +83,10 @@ async function publishAll(redis: Redis, prefix: string, list: readonly Outgoing[
 interface CostResult {
   readonly publishPerSec: number;
   readonly appendPerSec: number;
+  readonly batchPerSec: number;
   readonly publishRedisUs: number;
   readonly appendRedisUs: number;
+  readonly batchRedisUs: number;
 }
 
 async function appendCost(redisProcess: RedisProcess): Promise<CostResult> {
@@ -86,14 +98,21 @@ async function appendCost(redisProcess: RedisProcess): Promise<CostResult> {
   let cpu = await redisCpu(redis);
   const publishPerSec = await publishAll(redis, 'cost:', list);
   const publishCpu = (await redisCpu(redis)) - cpu;
-  const log = createRedisLog({ url: redisProcess.url, prefix: 'cost:' });
+  const single = createRedisLog({ url: redisProcess.url, prefix: 'cost:' });
   cpu = await redisCpu(redis);
-  const appendPerSec = await appendAll(log, list);
+  const appendPerSec = await appendAll(single, list, false);
   const appendCpu = (await redisCpu(redis)) - cpu;
-  await log.close();
+  await single.close();
+  // A log of its own, so the seq dedup does not refuse the same events.
+  const batched = createRedisLog({ url: redisProcess.url, prefix: 'cost2:' });
+  cpu = await redisCpu(redis);
+  const batchPerSec = await appendAll(batched, list, true);
+  const batchCpu = (await redisCpu(redis)) - cpu;
+  await batched.close();
   subscriber.disconnect();
   redis.disconnect();
-  return { publishPerSec, appendPerSec, publishRedisUs: (publishCpu / list.length) * 1e6, appendRedisUs: (appendCpu / list.length) * 1e6 };
+  const perEvent = (seconds: number) => (seconds / list.length) * 1e6;
+  return { publishPerSec, appendPerSec, batchPerSec, publishRedisUs: perEvent(publishCpu), appendRedisUs: perEvent(appendCpu), batchRedisUs: perEvent(batchCpu) };
 }
 
 async function memoryPerMillion(redisProcess: RedisProcess): Promise<{ entries: number; bytesPerMillion: number }> {
@@ -188,8 +207,9 @@ runMain(async () => {
         ['figure', 'value'],
         [
           ['bare PUBLISH, pipelined', `${fmt(cost.publishPerSec)} events/s, Redis ${cost.publishRedisUs.toFixed(2)} µs CPU/event`],
-          ['append script (XADD + PUBLISH + dedup), pipelined', `${fmt(cost.appendPerSec)} events/s, Redis ${cost.appendRedisUs.toFixed(2)} µs CPU/event`],
-          ['append cost / PUBLISH cost (Redis CPU)', (cost.appendRedisUs / cost.publishRedisUs).toFixed(2)],
+          ['append script (XADD + PUBLISH + dedup), one call per event, pipelined', `${fmt(cost.appendPerSec)} events/s, Redis ${cost.appendRedisUs.toFixed(2)} µs CPU/event`],
+          [`append script, ${APPEND_BATCH} events per call`, `${fmt(cost.batchPerSec)} events/s, Redis ${cost.batchRedisUs.toFixed(2)} µs CPU/event`],
+          ['append cost / PUBLISH cost (Redis CPU): one per call, batched', `${(cost.appendRedisUs / cost.publishRedisUs).toFixed(2)}, ${(cost.batchRedisUs / cost.publishRedisUs).toFixed(2)}`],
           [`Redis memory per million entries (trades workload, ${fmt(memory.entries)} appended)`, `${(memory.bytesPerMillion / 1024 / 1024).toFixed(0)} MiB`],
           ...(start === undefined
             ? []

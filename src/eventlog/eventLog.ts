@@ -55,10 +55,17 @@ export interface StoredCheckpoint {
 export interface EventLog {
   /** Appends one message (and publishes it on its channel unless asked not to). */
   append(request: AppendRequest): Promise<AppendOutcome>;
+  /** Appends messages in order in one call to the log (one script run on Redis); one outcome each. */
+  appendMany(requests: readonly AppendRequest[]): Promise<AppendOutcome[]>;
   /** The entries after `after` (at most `count`), waiting up to `blockMs` for one when there is none yet. */
   read(after: number, count: number, blockMs: number): Promise<LogRead>;
   /** The epoch (made now when the log does not exist yet), newest and oldest positions. */
   bounds(): Promise<LogBounds>;
+  /**
+   * Gives the log a new epoch if it still has `followed`: for a log found behind a position already read
+   * (restored from an older persistence file), whose positions will be given to other entries. Returns the epoch now.
+   */
+  renewEpoch(followed: string): Promise<string>;
   /** The newest checkpoint stored for this reducer schema, if any. */
   loadCheckpoint(schema: string): Promise<StoredCheckpoint | undefined>;
   /** Stores a checkpoint unless a newer one of the same epoch is there, then trims the log (see `trim`). */

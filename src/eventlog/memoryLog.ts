@@ -6,6 +6,7 @@ import {
   LEGACY_DEDUP_WINDOW_MS,
   newEpoch,
   type AppendOutcome,
+  type AppendRequest,
   type EventLog,
   type LogEntry,
   type StoredCheckpoint,
@@ -26,7 +27,7 @@ export interface MemoryLogOptions {
  */
 export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   const now = options.now ?? Date.now;
-  const epoch = newEpoch();
+  let epoch = newEpoch();
   let entries: LogEntry[] = [];
   let head = 0;
   const seqs = new Map<string, number>();
@@ -46,28 +47,39 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     return entries.slice(start, start + count);
   };
 
+  const appendOne = (request: AppendRequest): AppendOutcome => {
+    const at = now();
+    const message = typeof request.message === 'string' ? Buffer.from(request.message) : Buffer.from(request.message);
+    if (request.run !== undefined && request.seq !== undefined) {
+      if (request.seq <= (seqs.get(request.run) ?? 0)) return { outcome: 'duplicate', epoch };
+      seqs.set(request.run, request.seq);
+    } else {
+      const digest = createHash('sha1').update(request.channel).update('\n').update(message).digest('hex');
+      for (const [key, time] of recent) if (time <= at - LEGACY_DEDUP_WINDOW_MS) recent.delete(key);
+      if (recent.has(digest)) return { outcome: 'duplicate', epoch };
+      recent.set(digest, at);
+    }
+    head += 1;
+    entries.push({ pos: head, channel: request.channel, message, time: at });
+    if (request.publish !== false) options.bus?.publish(request.channel, message).catch(() => undefined);
+    return { outcome: 'appended', pos: head, epoch };
+  };
+
   return {
     get connected() {
       return !closed;
     },
-    append(request): Promise<AppendOutcome> {
+    append(request) {
       if (closed) return Promise.reject(new Error('memory log is closed'));
-      const at = now();
-      const message = typeof request.message === 'string' ? Buffer.from(request.message) : Buffer.from(request.message);
-      if (request.run !== undefined && request.seq !== undefined) {
-        if (request.seq <= (seqs.get(request.run) ?? 0)) return Promise.resolve({ outcome: 'duplicate', epoch });
-        seqs.set(request.run, request.seq);
-      } else {
-        const digest = createHash('sha1').update(request.channel).update('\n').update(message).digest('hex');
-        for (const [key, time] of recent) if (time <= at - LEGACY_DEDUP_WINDOW_MS) recent.delete(key);
-        if (recent.has(digest)) return Promise.resolve({ outcome: 'duplicate', epoch });
-        recent.set(digest, at);
-      }
-      head += 1;
-      entries.push({ pos: head, channel: request.channel, message, time: at });
-      if (request.publish !== false) options.bus?.publish(request.channel, message).catch(() => undefined);
+      const outcome = appendOne(request);
       setImmediate(wake);
-      return Promise.resolve({ outcome: 'appended', pos: head, epoch });
+      return Promise.resolve(outcome);
+    },
+    appendMany(requests) {
+      if (closed) return Promise.reject(new Error('memory log is closed'));
+      const outcomes = requests.map(appendOne);
+      setImmediate(wake);
+      return Promise.resolve(outcomes);
     },
     read(pos, count, blockMs) {
       if (closed) return Promise.reject(new Error('memory log is closed'));
@@ -85,6 +97,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     },
     bounds() {
       return Promise.resolve({ epoch, head, first: entries[0]?.pos ?? head + 1 });
+    },
+    renewEpoch(followed) {
+      if (followed === epoch) epoch = newEpoch();
+      return Promise.resolve(epoch);
     },
     loadCheckpoint(schema) {
       const held = checkpoints.get(schema);

@@ -7,13 +7,14 @@ import {
   LEGACY_DEDUP_WINDOW_MS,
   newEpoch,
   type AppendOutcome,
+  type AppendRequest,
   type EventLog,
   type LogEntry,
   type LogRead,
   type StoredCheckpoint,
 } from './eventLog';
 import { logKeys } from './keys';
-import { APPEND_SCRIPT, BOUNDS_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
+import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
 /** Options of the Redis log. */
 export interface RedisLogOptions {
@@ -30,9 +31,11 @@ type ScriptCall = (...args: (string | Buffer | number)[]) => Promise<unknown>;
 
 interface Scripts {
   pmarbAppend: ScriptCall;
+  pmarbAppendBatch: ScriptCall;
   pmarbBounds: ScriptCall;
   pmarbSaveCheckpoint: ScriptCall;
   pmarbTrim: ScriptCall;
+  pmarbRenewEpoch: ScriptCall;
 }
 
 /** Raw XREAD reply with buffers: [[stream, [[id, [field, value, …]], …]]] or null. */
@@ -57,9 +60,11 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
   const reader = options.reads === true ? new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log-read' }) : undefined;
   commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
+  commands.defineCommand('pmarbAppendBatch', { numberOfKeys: 4, lua: APPEND_BATCH_SCRIPT });
   commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
   commands.defineCommand('pmarbSaveCheckpoint', { numberOfKeys: 2, lua: SAVE_CHECKPOINT_SCRIPT });
   commands.defineCommand('pmarbTrim', { numberOfKeys: 3, lua: TRIM_SCRIPT });
+  commands.defineCommand('pmarbRenewEpoch', { numberOfKeys: 1, lua: RENEW_EPOCH_SCRIPT });
   const scripts = commands as unknown as Scripts;
   const status = new StatusListeners();
   const clients = reader === undefined ? [commands] : [commands, reader];
@@ -92,6 +97,19 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     client.connect().catch(() => undefined);
   }
 
+  /** A request as the scripts take it: channel, message, run, seq, the pub/sub channel to publish on. */
+  const appendArgs = (request: AppendRequest): (string | Buffer)[] => {
+    const logged = request.run !== undefined && request.seq !== undefined;
+    return [
+      request.channel,
+      request.message,
+      logged ? (request.run as string) : '',
+      logged ? String(request.seq) : '',
+      request.publish === false ? '' : prefix + request.channel,
+    ];
+  };
+  const outcomeOf = (pos: number, epoch: string): AppendOutcome => (pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch });
+
   const parseEntries = (reply: XReadReply): LogEntry[] => {
     const entries: LogEntry[] = [];
     for (const [, items] of reply ?? []) {
@@ -117,22 +135,25 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
       return connected;
     },
     async append(request): Promise<AppendOutcome> {
-      const logged = request.run !== undefined && request.seq !== undefined;
-      const reply = (await scripts.pmarbAppend(
+      const [pos, epoch] = (await scripts.pmarbAppend(
         keys.stream,
         keys.meta,
         keys.seqs,
         keys.recent,
-        request.channel,
-        request.message,
-        logged ? (request.run as string) : '',
-        logged ? String(request.seq) : '',
-        request.publish === false ? '' : prefix + request.channel,
+        ...appendArgs(request),
         candidateEpoch,
         LEGACY_DEDUP_WINDOW_MS,
       )) as [number, string];
-      const [pos, epoch] = reply;
-      return pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch };
+      return outcomeOf(pos, epoch);
+    },
+    async appendMany(requests): Promise<AppendOutcome[]> {
+      if (requests.length === 0) return [];
+      const args = requests.flatMap(appendArgs);
+      const [epoch, ...positions] = (await scripts.pmarbAppendBatch(keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS, ...args)) as [
+        string,
+        ...number[],
+      ];
+      return positions.map((pos) => outcomeOf(pos, epoch));
     },
     async read(after, count, blockMs): Promise<LogRead> {
       if (reader === undefined) throw new Error('this log was opened without reads');
@@ -152,6 +173,9 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     async bounds() {
       const [epoch, head, first] = (await scripts.pmarbBounds(keys.stream, keys.meta, candidateEpoch)) as [string, number, number];
       return { epoch, head, first };
+    },
+    async renewEpoch(followed) {
+      return (await scripts.pmarbRenewEpoch(keys.meta, followed, newEpoch())) as string;
     },
     async loadCheckpoint(schema): Promise<StoredCheckpoint | undefined> {
       const [epoch, pos, data] = await commands.hmgetBuffer(keys.checkpoint(schema), 'epoch', 'pos', 'data');

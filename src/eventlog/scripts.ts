@@ -8,32 +8,59 @@ const NOW_MS = `local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 
 /**
- * Append. KEYS: stream, meta, seqs, recent.
+ * The body both append scripts share: the log's epoch (`ensure_epoch` makes it with a candidate when
+ * there is none) and `append(...)`, which refuses a duplicate (returns 0) or gives the entry its position, XADDs it and
+ * publishes it (returns the position). KEYS: stream, meta, seqs, recent.
+ */
+const APPEND_ONE = `${NOW_MS}
+local epoch = redis.call('HGET', KEYS[2], 'epoch')
+local function ensure_epoch(candidate)
+  if not epoch then
+    epoch = candidate
+    redis.call('HSET', KEYS[2], 'epoch', epoch)
+  end
+end
+local function append(channel, message, run, seq, pub, window)
+  if run ~= '' then
+    local n = tonumber(seq)
+    local last = tonumber(redis.call('HGET', KEYS[3], run) or '0')
+    if n == nil or n <= last then return 0 end
+    redis.call('HSET', KEYS[3], run, seq)
+  else
+    local digest = redis.sha1hex(channel .. '\\n' .. message)
+    redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(window))
+    if redis.call('ZSCORE', KEYS[4], digest) then return 0 end
+    redis.call('ZADD', KEYS[4], now, digest)
+  end
+  local pos = redis.call('HINCRBY', KEYS[2], 'pos', 1)
+  redis.call('XADD', KEYS[1], pos .. '-0', 'channel', channel, 'message', message, 'time', now)
+  if pub ~= '' then redis.call('PUBLISH', pub, message) end
+  return pos
+end`;
+
+/**
+ * Append one message. KEYS: stream, meta, seqs, recent.
  * ARGV: channel, message, run (`<agent>:<run>`, empty for a legacy message), seq, pub/sub channel to
  * publish on (empty: do not publish), epoch to create the log with, legacy dedup window (ms).
  * Returns `{pos, epoch}`; pos 0 when refused as a duplicate.
  */
-export const APPEND_SCRIPT = `${NOW_MS}
-local epoch = redis.call('HGET', KEYS[2], 'epoch')
-if not epoch then
-  epoch = ARGV[6]
-  redis.call('HSET', KEYS[2], 'epoch', epoch)
-end
-if ARGV[3] ~= '' then
-  local seq = tonumber(ARGV[4])
-  local last = tonumber(redis.call('HGET', KEYS[3], ARGV[3]) or '0')
-  if seq == nil or seq <= last then return {0, epoch} end
-  redis.call('HSET', KEYS[3], ARGV[3], ARGV[4])
-else
-  local digest = redis.sha1hex(ARGV[1] .. '\\n' .. ARGV[2])
-  redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', now - tonumber(ARGV[7]))
-  if redis.call('ZSCORE', KEYS[4], digest) then return {0, epoch} end
-  redis.call('ZADD', KEYS[4], now, digest)
-end
-local pos = redis.call('HINCRBY', KEYS[2], 'pos', 1)
-redis.call('XADD', KEYS[1], pos .. '-0', 'channel', ARGV[1], 'message', ARGV[2], 'time', now)
-if ARGV[5] ~= '' then redis.call('PUBLISH', ARGV[5], ARGV[2]) end
+export const APPEND_SCRIPT = `${APPEND_ONE}
+ensure_epoch(ARGV[6])
+local pos = append(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7])
 return {pos, epoch}`;
+
+/**
+ * Append many messages in one call (what one EVALSHA costs is paid once). KEYS as for one.
+ * ARGV: epoch to create the log with, dedup window (ms), then five per message: channel, message,
+ * run, seq, pub/sub channel. Returns `{epoch, pos1, pos2, …}`; 0 for a refused duplicate.
+ */
+export const APPEND_BATCH_SCRIPT = `${APPEND_ONE}
+ensure_epoch(ARGV[1])
+local out = {epoch}
+for i = 3, #ARGV, 5 do
+  out[#out + 1] = append(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[2])
+end
+return out`;
 
 /**
  * Bounds. KEYS: stream, meta. ARGV: epoch to create the log with.
@@ -78,3 +105,15 @@ for i = 1, #holds, 2 do
 end
 if upto <= 0 then return 0 end
 return redis.call('XTRIM', KEYS[1], 'MINID', '~', (upto + 1) .. '-0')`;
+
+/**
+ * Renew the epoch when the log went back (Redis restarted from a persistence file older than what was
+ * read: positions would be given again to other entries). KEYS: meta. ARGV: the epoch the caller
+ * followed, the new one. Replaces it only if it is still the one followed; returns the epoch now.
+ */
+export const RENEW_EPOCH_SCRIPT = `local epoch = redis.call('HGET', KEYS[1], 'epoch')
+if epoch == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
+  return ARGV[2]
+end
+return epoch or ''`;

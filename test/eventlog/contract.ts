@@ -33,6 +33,22 @@ export function logContract(make: () => Promise<LogUnderTest>): void {
     expect((await log.read(3, 10, 0)).entries).toEqual([]);
   });
 
+  it('appends a batch in order in one call, with the same rules as one by one', async () => {
+    const { log } = await make();
+    await log.append({ channel: 'agent.updates', message: v1('a', 'r', 1), run: 'a:r', seq: 1 });
+    const outcomes = await log.appendMany([
+      { channel: 'agent.updates', message: v1('a', 'r', 2), run: 'a:r', seq: 2 },
+      { channel: 'agent.updates', message: v1('a', 'r', 1), run: 'a:r', seq: 1 },
+      { channel: 'risk.state', message: 'legacy' },
+      { channel: 'risk.state', message: 'legacy' },
+      { channel: 'agent.updates', message: v1('a', 'r', 3), run: 'a:r', seq: 3 },
+    ]);
+    expect(outcomes.map((o) => (o.outcome === 'appended' ? o.pos : o.outcome))).toEqual([2, 'duplicate', 3, 'duplicate', 4]);
+    expect(new Set(outcomes.map((o) => o.epoch)).size).toBe(1);
+    expect((await log.read(0, 10, 0)).entries.map((e) => e.channel)).toEqual(['agent.updates', 'agent.updates', 'risk.state', 'agent.updates']);
+    expect(await log.appendMany([])).toEqual([]);
+  });
+
   it('keeps one epoch for the life of the log, the same for every append and read', async () => {
     const { log } = await make();
     const bounds = await log.bounds();
