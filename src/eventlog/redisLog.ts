@@ -1,6 +1,6 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { redactUrl } from '../bus/redisBus';
+import { reconnectingOptions, redactUrl } from '../bus/redisBus';
 import { StatusListeners } from '../bus/eventBus';
 import {
   CHECKPOINT_HOLD_MS,
@@ -50,13 +50,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const prefix = options.prefix ?? '';
   const keys = logKeys(prefix);
   const log = options.logger;
-  const maxDelay = options.maxRetryDelayMs ?? 2_000;
-  const connectionOptions: RedisOptions = {
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-    lazyConnect: true,
-  };
+  const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
   const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
   const reader = options.reads === true ? new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log-read' }) : undefined;
   commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });

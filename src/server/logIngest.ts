@@ -51,7 +51,8 @@ export class LogIngest {
   private readonly bridgePublisher: Publisher;
   /** Per channel, the position of the last entry that changed it. */
   private changedAt: ChannelVersions = {};
-  private catchUp: { readonly target: number; readonly startedAt: number; readonly from: number } | undefined;
+  /** Set while replaying or rebuilding: where it started, and when. Ends at the first read that reaches the head. */
+  private catchUp: { readonly startedAt: number; readonly from: number } | undefined;
   private lastEntryTime = 0;
   private checkpointedAt = 0;
   private checkpointTimer: ReturnType<typeof setInterval> | undefined;
@@ -199,7 +200,7 @@ export class LogIngest {
   }
 
   private beginCatchUp(from: number, target: number): void {
-    this.catchUp = target > from ? { target, startedAt: Date.now(), from } : undefined;
+    this.catchUp = target > from ? { startedAt: Date.now(), from } : undefined;
     this.deps.fanout.observeLatency = this.catchUp === undefined;
     if (this.catchUp === undefined) this.becameLive(from, Date.now());
   }
@@ -255,7 +256,7 @@ export class LogIngest {
     metrics.logLagEntries.set(this.lagEntries);
     metrics.logLagSeconds.set(this.lagMs / 1000);
     const catchUp = this.catchUp;
-    if (catchUp !== undefined && (this.follower?.position ?? 0) >= catchUp.target) this.becameLive(catchUp.from, catchUp.startedAt);
+    if (catchUp !== undefined && atHead) this.becameLive(catchUp.from, catchUp.startedAt);
     this.bridge.settle(read, atHead);
   }
 
@@ -283,8 +284,7 @@ export class LogIngest {
     this.deps.fanout.epoch = epoch;
     this.deps.fanout.reset(this.versions(), false);
     this.deps.onReset(reason);
-    const follower = this.follower;
-    this.catchUp = { target: follower?.head ?? 0, startedAt: Date.now(), from: 0 };
+    this.catchUp = { startedAt: Date.now(), from: 0 };
     this.deps.fanout.observeLatency = false;
   }
 

@@ -16,6 +16,7 @@ import {
   viewsOf,
   type KillableRedis,
   type ServerProcess,
+  type Views,
 } from './support';
 import Redis from 'ioredis';
 
@@ -45,6 +46,12 @@ async function server(url: string, prefix: string, extra: string[] = []): Promis
 async function killServer(s: ServerProcess): Promise<void> {
   s.cli.child.kill('SIGKILL');
   await s.cli.exited;
+}
+
+/** What a client holds of every agent channel, once its versions are the reference's (or after 5 s). */
+async function clientViews(client: ProjectionClient, reference: Views): Promise<Views> {
+  for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
+  return Object.fromEntries(AGENT_CHANNELS.map((c) => [c, { version: client.version(c) ?? -1, state: client.state(c) }]));
 }
 
 function publisher(url: string, prefix: string): LedgerPublisher {
@@ -135,8 +142,7 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     const [viewsA, viewsB] = await Promise.all([convergedViews(a.http, reference), convergedViews(b.http, reference)]);
     expect(viewsA).toEqual(reference);
     expect(viewsB).toEqual(reference);
-    for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
-    for (const channel of AGENT_CHANNELS) expect({ version: client.version(channel), state: client.state(channel) }).toEqual(reference[channel]);
+    expect(await clientViews(client, reference)).toEqual(reference);
     expect(client.stats.resumes).toBe(AGENT_CHANNELS.length);
     expect(client.stats.snapshots).toBe(snapshots);
     expect(client.stats.reconnects).toBe(1);
@@ -185,8 +191,8 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     expect(health.epoch).not.toBe(oldEpoch);
     expect(await convergedViews(s.http, reference, 30_000)).toEqual(reference);
     expect(await metricValue(s.http, 'pmarb_log_epoch_changes_total')).toBe(1);
-    for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
-    for (const channel of AGENT_CHANNELS) expect({ version: client.version(channel), state: client.state(channel) }).toEqual(reference[channel]);
+    expect(await healthOf(s.http)).toMatchObject({ status: 'healthy', log: 'live' });
+    expect(await clientViews(client, reference)).toEqual(reference);
     expect(client.stats.resumes).toBe(0);
     expect(client.stats.snapshots).toBeGreaterThanOrEqual(snapshots + AGENT_CHANNELS.length);
     expect(await viewsOf(s.http)).toEqual(reference);
