@@ -17,6 +17,9 @@ import type { RejectionLog } from './rejections';
  * checkpoint of this reducer schema), `gap` rebuilding after entries to apply were trimmed away,
  * `live` at the head.
  */
+/** Why the projections were built from the oldest log entry instead of a checkpoint. */
+export type RebuildReason = 'no_checkpoint' | 'unreadable_checkpoint' | 'other_epoch' | 'trimmed' | 'gap' | 'new_epoch';
+
 export type LogStatus = 'connecting' | 'replaying' | 'rebuilding' | 'gap' | 'live';
 
 /** What the ingest needs from the rest of the server. */
@@ -161,35 +164,36 @@ export class LogIngest {
     await this.follower?.stop();
   }
 
-  /** The newest checkpoint of this schema and epoch whose position the log still continues from. */
+  /**
+   * The newest checkpoint of this schema and epoch whose position the log still continues from; when
+   * there is none, why (logged and counted in `pmarb_log_rebuilds_total{reason}`): the projections are
+   * then built from the oldest entry held.
+   */
   private async loadCheckpoint(epoch: string, first: number): Promise<Checkpoint | undefined> {
+    const found = await this.findCheckpoint(epoch, first);
+    if ('checkpoint' in found) return found.checkpoint;
+    this.deps.metrics.rebuilds.inc({ reason: found.reason });
+    this.log.warn({ schema: REDUCER_SCHEMA, reason: found.reason }, `${found.why}; building the projections from the oldest log entry`);
+    return undefined;
+  }
+
+  private async findCheckpoint(epoch: string, first: number): Promise<{ checkpoint: Checkpoint } | { reason: RebuildReason; why: string }> {
     let stored;
     try {
       stored = await this.deps.log.loadCheckpoint(REDUCER_SCHEMA);
     } catch (error) {
-      this.log.warn({ err: error }, 'cannot read the checkpoint; rebuilding from the log');
-      return undefined;
+      return { reason: 'unreadable_checkpoint', why: `cannot read the checkpoint (${(error as Error).message})` };
     }
-    if (stored === undefined) {
-      this.log.info({ schema: REDUCER_SCHEMA }, 'no checkpoint for this reducer schema; building the projections from the oldest log entry');
-      return undefined;
-    }
+    if (stored === undefined) return { reason: 'no_checkpoint', why: `no checkpoint for reducer schema ${REDUCER_SCHEMA}` };
     const decoded = decodeCheckpoint(stored.data);
-    if (E.isLeft(decoded)) {
-      this.log.warn({ reason: decoded.left }, 'checkpoint not usable; rebuilding from the oldest log entry');
-      return undefined;
-    }
+    if (E.isLeft(decoded)) return { reason: 'unreadable_checkpoint', why: `checkpoint not usable: ${decoded.left}` };
     const checkpoint = decoded.right;
-    if (checkpoint.epoch !== epoch) {
-      this.log.warn({ checkpoint: checkpoint.epoch, log: epoch }, 'checkpoint belongs to another log epoch; rebuilding from the oldest log entry');
-      return undefined;
-    }
+    if (checkpoint.epoch !== epoch) return { reason: 'other_epoch', why: `the checkpoint belongs to log epoch ${checkpoint.epoch}, the log is ${epoch}` };
     if (checkpoint.pos + 1 < first) {
       this.deps.metrics.logGaps.inc();
-      this.log.warn({ pos: checkpoint.pos, first }, 'the log no longer holds the entries after the checkpoint; rebuilding from the oldest log entry');
-      return undefined;
+      return { reason: 'trimmed', why: `the log no longer holds the entries after the checkpoint (at ${checkpoint.pos}, oldest held ${first})` };
     }
-    return checkpoint;
+    return { checkpoint };
   }
 
   private restore(checkpoint: Checkpoint): void {
@@ -263,6 +267,7 @@ export class LogIngest {
   /** The log was replaced (Redis lost it, or it was reset): start over from its first entry. */
   private newEpoch(epoch: string): void {
     this.deps.metrics.logEpochChanges.inc();
+    this.deps.metrics.rebuilds.inc({ reason: 'new_epoch' });
     this.log.warn({ from: this.epoch, to: epoch }, 'the log has a new epoch (Redis lost it or it was replaced); rebuilding the projections from it');
     // What the bridge heard belonged to the old log: appending it to the new one would add events its producers never logged there.
     this.bridge.reset();
@@ -272,6 +277,7 @@ export class LogIngest {
   /** Entries after `after` are gone: rebuild from the oldest one held. */
   private gap(after: number, next: number): void {
     this.deps.metrics.logGaps.inc();
+    this.deps.metrics.rebuilds.inc({ reason: 'gap' });
     this.log.warn({ after, next }, 'log entries to apply were trimmed away; rebuilding the projections from the oldest entry held');
     this.startOver('gap', this.epoch, 'log gap: projections rebuilt');
   }

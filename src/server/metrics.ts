@@ -83,6 +83,12 @@ export function createMetrics() {
       }),
       ['resumed', 'snapshot'],
     ),
+    rebuilds: new client.Counter({
+      name: 'pmarb_log_rebuilds_total',
+      help: 'Times the projections were built from the oldest log entry instead of a checkpoint, by reason: no_checkpoint, unreadable_checkpoint, other_epoch, trimmed, gap, new_epoch',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
   };
 }
 
