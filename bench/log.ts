@@ -198,9 +198,14 @@ async function burst(redisProcess: RedisProcess): Promise<{ events: number; appe
 runMain(async () => {
   const redisProcess = await startRedisServer(await freePort());
   try {
+    const step = (name: string) => console.error(`${new Date().toISOString()} ${name}`);
+    step('append cost');
     const cost = await appendCost(redisProcess);
+    step(`memory: appending ${fmt(ENTRIES)} entries`);
     const memory = await memoryPerMillion(redisProcess);
+    step('start-up');
     const start = args.has('skip-startup') ? undefined : await startup(redisProcess);
+    step(`burst of ${fmt(BURST)}`);
     const burstResult = await burst(redisProcess);
     console.log(
       table(
