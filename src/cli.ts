@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { runAgentsCommand } from './agents/main';
+import { runTokenCommand } from './auth/main';
 import { runDemoCommand } from './demo/main';
+import { exitOnEscapedErrors } from './fatal';
+import { logger } from './log';
 import { runServerCommand } from './server/main';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
@@ -11,6 +14,7 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
+  token: { run: runTokenCommand, summary: 'mints an access token: pm-arb token --channels a,b --ttl 1h' },
 };
 
 function usage(): string {
@@ -32,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
+exitOnEscapedErrors(logger);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

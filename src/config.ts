@@ -66,6 +66,14 @@ const AnyText = new t.Type<string, string, unknown>(
   String,
 );
 
+/** `true` or `false`. */
+const Flag = new t.Type<boolean, string, unknown>(
+  'Flag',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => (u === 'true' ? t.success(true) : u === 'false' ? t.success(false) : t.failure(u, c, 'expected true or false')),
+  String,
+);
+
 /** The server's options, as io-ts codecs from text. */
 export const ServerConfig = t.type({
   host: NonEmpty,
@@ -83,6 +91,18 @@ export const ServerConfig = t.type({
   maxEventBytes: intOption('MaxEventBytes', 64, 64 * 1024 * 1024, 'expected bytes from 64 to 67108864'),
   deadLetterSize: intOption('DeadLetterSize', 0, 100_000, 'expected a count from 0 to 100000'),
   staticRoot: NonEmpty,
+  adminHost: NonEmpty,
+  adminPort: intOption('AdminPort', 0, 65535, 'expected a port number from 0 to 65535'),
+  authSecret: AnyText,
+  authPublicKey: AnyText,
+  authJwks: AnyText,
+  allowedOrigins: AnyText,
+  allowedHosts: AnyText,
+  trustedProxies: AnyText,
+  maxConnections: intOption('MaxConnections', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  maxConnectionsPerIp: intOption('MaxConnectionsPerIp', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  abuseWaitSec: intOption('AbuseWait', 0, 86_400, 'expected seconds from 0 to 86400'),
+  serveSourceMaps: Flag,
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -115,6 +135,18 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   maxEventBytes: { flag: '--max-event-bytes', env: 'MAX_EVENT_BYTES', default: '65536', help: 'largest Redis message accepted (larger: rejected as too_large)' },
   deadLetterSize: { flag: '--dead-letter-size', env: 'DEAD_LETTER_SIZE', default: '100', help: 'rejected messages kept for GET /rejected' },
   staticRoot: { flag: '--static-root', env: 'STATIC_ROOT', default: DEFAULT_STATIC_ROOT, help: 'directory of the dashboard files served at /' },
+  adminHost: { flag: '--admin-host', env: 'ADMIN_HOST', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /rejected)' },
+  adminPort: { flag: '--admin-port', env: 'ADMIN_PORT', default: '9464', help: 'port of the admin listener; 0 picks a free one' },
+  authSecret: { flag: '--auth-secret', env: 'AUTH_SECRET', default: '', help: 'HS256 secret (32+ characters) that turns access control on; prefer the variable' },
+  authPublicKey: { flag: '--auth-public-key', env: 'AUTH_PUBLIC_KEY', default: '', help: 'PEM public key file (RS256 or ES256) that turns access control on' },
+  authJwks: { flag: '--auth-jwks', env: 'AUTH_JWKS', default: '', help: 'JWKS file (RS256/ES256 keys by kid) that turns access control on' },
+  allowedOrigins: { flag: '--allowed-origins', env: 'ALLOWED_ORIGINS', default: '', help: 'comma-separated origins let in (* any); unset: loopback origins when listening on loopback, else any' },
+  allowedHosts: { flag: '--allowed-hosts', env: 'ALLOWED_HOSTS', default: '', help: 'comma-separated Host names (name or name:port; * any); unset: loopback names when listening on loopback, else any' },
+  trustedProxies: { flag: '--trusted-proxies', env: 'TRUSTED_PROXIES', default: '', help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed' },
+  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', default: '20000', help: 'open WebSocket connections in total (more: closed with 4429); 0 = no cap' },
+  maxConnectionsPerIp: { flag: '--max-connections-per-ip', env: 'MAX_CONNECTIONS_PER_IP', default: '256', help: 'open WebSocket connections per client address (more: 4429); 0 = no cap' },
+  abuseWaitSec: { flag: '--abuse-wait', env: 'ABUSE_WAIT', default: '30', help: 'seconds an address closed for abuse (1008) is refused with 4429' },
+  serveSourceMaps: { flag: '--serve-source-maps', env: 'SERVE_SOURCE_MAPS', default: 'false', help: 'serve the dashboard\'s .map files (true/false)' },
 };
 
 /** A positive number up to `max`, decimals allowed. */

@@ -7,7 +7,7 @@ export type PatchOperation =
   | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
 
 /** Error codes a server sends in an `error` frame. */
-export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 'rate_limited'] as const;
+export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 'rate_limited', 'forbidden'] as const;
 /** One of the error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
@@ -15,6 +15,12 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code the server uses when it shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code for a missing, bad or expired token (access control on): reconnecting with the same token is pointless. */
+export const CLOSE_UNAUTHORIZED = 4401;
+/** Close code for an Origin or Host the server does not let in. */
+export const CLOSE_FORBIDDEN = 4403;
+/** Close code for too many connections (per address or in total), or an address waiting after an abuse close: back off. */
+export const CLOSE_TOO_MANY = 4429;
 
 /** Client → server. */
 export type ClientMessage =
@@ -23,7 +29,9 @@ export type ClientMessage =
   | { readonly type: 'subscribe'; readonly channels: readonly string[] }
   | { readonly type: 'unsubscribe'; readonly channels: readonly string[] }
   /** Ask again for a snapshot of a subscribed channel. */
-  | { readonly type: 'resync'; readonly channel: string };
+  | { readonly type: 'resync'; readonly channel: string }
+  /** Replace the connection's token before it expires (access control on). */
+  | { readonly type: 'refresh'; readonly token: string };
 
 /** Reply to `ping`. */
 export interface PongFrame {
@@ -79,8 +87,10 @@ export interface ErrorFrame {
   readonly code: ErrorCode;
   /** A sentence for people. */
   readonly message: string;
-  /** The channel concerned, when there is one. */
+  /** The channel concerned, when there is one (the first of `channels` when there are several). */
   readonly channel?: string;
+  /** Every channel concerned, for an error about several (unknown or forbidden channels of one request). */
+  readonly channels?: readonly string[];
 }
 
 /** Server → client. */

@@ -43,7 +43,7 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
 
   process.stdout.write(
     [
-      startupBanner(serverConfig, server.port).trimEnd(),
+      startupBanner(serverConfig, server.port, server.adminPort).trimEnd(),
       `  events     ${describeBusSource(source)}`,
       `  agents     run ${agents.runId}, seed ${config.seed}, speed ${config.speed}x, bankroll $${config.bankroll}`,
       '',

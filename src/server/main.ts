@@ -5,15 +5,18 @@ import { untilShutdown } from '../shutdown';
 import { startServer, type RunningServer } from './server';
 
 /** The URLs people open, like the original's run script printed them. */
-export function startupBanner(config: ServerConfig, port: number): string {
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+export function startupBanner(config: ServerConfig, port: number, adminPort: number): string {
+  const shown = (address: string): string => (address === '0.0.0.0' || address === '::' ? 'localhost' : address.includes(':') ? `[${address}]` : address);
+  const host = shown(config.host);
   const http = `http://${host}:${port}`;
+  const admin = `http://${shown(config.adminHost)}:${adminPort}`;
   return [
     `pm-arb server listening on ${config.host}:${port}`,
     `  dashboard  ${http}/`,
     `  websocket  ws://${host}:${port}/ws`,
     `  health     ${http}/health`,
-    `  metrics    ${http}/metrics`,
+    `  metrics    ${admin}/metrics`,
+    `  access     ${config.authSecret !== '' || config.authPublicKey !== '' || config.authJwks !== '' ? 'tokens required (open the dashboard at /#token=<jwt>)' : 'open (no --auth-* key configured)'}`,
     '',
   ].join('\n');
 }
@@ -33,7 +36,7 @@ export async function runServerCommand(argv: readonly string[]): Promise<number>
     process.stderr.write(`pm-arb server: ${(error as Error).message}\n`);
     return 1;
   }
-  process.stdout.write(startupBanner(config, server.port));
+  process.stdout.write(startupBanner(config, server.port, server.adminPort));
   log.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
 
   return untilShutdown(log, () => server.stop());

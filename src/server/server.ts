@@ -8,10 +8,13 @@ import { AGENT_CHANNELS, decodeEvent, isAgentChannel, type RejectReason } from '
 import { ProjectionStates } from '../pipeline/projectionStates';
 import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
-import { registerHttpRoutes } from './http';
+import { createAccess } from './access';
+import { createGuard } from './guard';
+import { healthReply, registerAdminRoutes, registerHttpRoutes } from './http';
 import { createMetrics, type Metrics } from './metrics';
 import { RejectionLog } from './rejections';
 import { createSockets } from './sockets';
+import { loadStaticFiles } from './staticFiles';
 import { SYSTEM_CHANNEL, type SystemState } from './systemProjection';
 import { assertNativeUws, uWS } from './uws';
 
@@ -19,6 +22,8 @@ import { assertNativeUws, uWS } from './uws';
 export interface RunningServer {
   /** The port it listens on (the real one when the config said 0). */
   readonly port: number;
+  /** The admin listener's port (/metrics, /rejected). */
+  readonly adminPort: number;
   readonly metrics: Metrics;
   /** The projection states and their counters (events applied, duplicates, lost). */
   readonly projections: ProjectionStates;
@@ -50,6 +55,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger.child({ module: 'server' });
   const startedAt = Date.now();
   const metrics = createMetrics();
+  const guard = createGuard(metrics, log);
+  const access = createAccess(config);
+  if (E.isLeft(access)) throw new Error(access.left);
   // Versions and deltas come from the fan-out, once per tick: per event, only the states are reduced
   // (large maps in place until the tick reads them).
   const projections = new ProjectionStates({ inPlace: true });
@@ -69,7 +77,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     metrics.framesOut.inc({ type }, receivers);
     metrics.bytesOut.inc(Buffer.byteLength(frame) * receivers);
   }, metrics);
-  const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }) });
+  const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }), access: access.right, guard });
   connectionCount = () => sockets.count;
 
   /** The server's figures, with the other channels' published versions. */
@@ -103,7 +111,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   const eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, metrics.eventsIn.labels({ channel: c })]));
   const rejectedByReason = new Map<RejectReason, { inc(): void }>();
-  const onMessage = (channel: string, payload: Buffer): void => {
+  const onMessage = guard.wrap('redis message', (channel: string, payload: Buffer): void => {
     counts.eventsIn += 1;
     eventsInByChannel.get(channel)?.inc();
     const decoded = decodeEvent(channel, payload, { maxBytes: config.maxEventBytes });
@@ -126,7 +134,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     const ts = event.meta.ts ?? (receivedAt as string);
     for (const channel of result.touched) fanout.touch(channel, ts);
     if (config.flushMs === 0) fanout.flush();
-  };
+  });
 
   // Flush tick: deltas; about once a second also the system projection and, right after its deltas, the heartbeat.
   let lastHeartbeat = Date.now();
@@ -152,24 +160,22 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   for (const timer of timers) timer.unref?.();
 
   app.ws('/ws', sockets.behavior);
-  registerHttpRoutes(app, {
-    fanout,
-    metrics,
-    rejections,
-    staticRoot: config.staticRoot,
-    startedAt,
-    log,
-    connections: () => sockets.count,
-    redisConnected: () => bus.connected,
-  });
+  const healthDeps = { fanout, startedAt, connections: () => sockets.count, redisConnected: () => bus.connected };
+  const staticFiles = loadStaticFiles(config.staticRoot, { sourceMaps: config.serveSourceMaps });
+  registerHttpRoutes(app, { ...healthDeps, access: access.right, guard, staticFiles });
+  const admin = uWS.App();
+  registerAdminRoutes(admin, { metrics, rejections, guard, health: () => healthReply(healthDeps) });
 
-  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => {
-      if (socket === false) reject(new Error(`Cannot listen on ${config.host}:${config.port} (address in use or not available)`));
-      else resolve(socket);
-    });
-  });
+  const listenSocket = await listen(app, config.host, config.port);
+  let adminSocket: us_listen_socket;
+  try {
+    adminSocket = await listen(admin, config.adminHost, config.adminPort, '--admin-port');
+  } catch (error) {
+    uWS.us_listen_socket_close(listenSocket);
+    throw error;
+  }
   const port = uWS.us_socket_local_port(listenSocket as never);
+  const adminPort = uWS.us_socket_local_port(adminSocket as never);
 
   const unsubscribeStatus = bus.onStatus((connected) => {
     log.info({ connected }, connected ? 'event bus connected' : 'event bus disconnected; /health answers 503');
@@ -182,6 +188,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
       uWS.us_listen_socket_close(listenSocket);
+      uWS.us_listen_socket_close(adminSocket);
       sockets.closeAll(CLOSE_GOING_AWAY, 'server shutting down');
       unsubscribeStatus();
       await bus.close();
@@ -191,6 +198,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   return {
     port,
+    adminPort,
     metrics,
     projections,
     versions: () => fanout.versions(),
@@ -199,4 +207,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     stop,
   };
+}
+
+/** Listens with `app`; rejects with a message naming the address when it cannot. */
+function listen(app: ReturnType<typeof uWS.App>, host: string, port: number, option = '--port'): Promise<us_listen_socket> {
+  return new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(host, port, (socket) => {
+      if (socket === false) reject(new Error(`Cannot listen on ${host}:${port} (${option}: address in use or not available)`));
+      else resolve(socket);
+    });
+  });
 }

@@ -59,7 +59,7 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
 
   async function start(): Promise<void> {
     const config = loadServerConfig(
-      ['--port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
+      ['--port', '0', '--admin-port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
       {},
     );
     if (E.isLeft(config)) throw new Error(config.left.message);

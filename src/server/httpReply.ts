@@ -1,0 +1,93 @@
+import type { HttpRequest, HttpResponse } from 'uWebSockets.js';
+import type { Guard } from './guard';
+
+/** An HTTP answer as a value: handlers return it, `serve` writes it (without its body for HEAD). */
+export interface Reply {
+  readonly status: string;
+  readonly contentType: string;
+  readonly body: string | Buffer;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Headers on every answer: no script but the dashboard's own files, no framing, no MIME sniffing,
+ * no referrer (a token in a URL fragment never leaves the page, and nothing else should either).
+ */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+  'Cache-Control': 'no-store',
+};
+
+/** A JSON answer. */
+export function jsonReply(status: string, value: unknown, headers?: Readonly<Record<string, string>>): Reply {
+  return { status, contentType: 'application/json', body: JSON.stringify(value), headers };
+}
+
+/** A plain-text answer. */
+export function textReply(status: string, text: string, headers?: Readonly<Record<string, string>>): Reply {
+  return { status, contentType: 'text/plain; charset=utf-8', body: text, headers };
+}
+
+/** The request as route handlers see it: copied out of uWS's request, which is only valid during the callback. */
+export interface Request {
+  readonly method: string;
+  readonly url: string;
+  /** Route parameters in order (`/snapshot/:channel` → [channel]), still percent-encoded. */
+  readonly parameters: readonly string[];
+  header(name: string): string;
+}
+
+const COPIED_HEADERS = ['host', 'origin', 'authorization', 'x-forwarded-for'] as const;
+
+function copyRequest(req: HttpRequest, parameterCount: number): Request {
+  const headers = new Map<string, string>(COPIED_HEADERS.map((h) => [h, req.getHeader(h)]));
+  const parameters: string[] = [];
+  for (let i = 0; i < parameterCount; i += 1) parameters.push(req.getParameter(i) ?? '');
+  return { method: req.getMethod(), url: req.getUrl(), parameters, header: (name) => headers.get(name) ?? '' };
+}
+
+function write(res: HttpResponse, reply: Reply, head: boolean): void {
+  res.cork(() => {
+    res.writeStatus(reply.status).writeHeader('Content-Type', reply.contentType);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.writeHeader(name, value);
+    for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
+    if (head) res.endWithoutBody(Buffer.byteLength(reply.body));
+    else res.end(reply.body);
+  });
+}
+
+const FAULT_REPLY = textReply('400 Bad Request', 'This request could not be handled\n');
+
+/**
+ * A uWS handler for a route: copies the request, runs `handler` (sync or async), writes its
+ * reply — for HEAD without the body. Every throw or rejection is a counted fault answered 400.
+ */
+export function serve(guard: Guard, name: string, parameterCount: number, handler: (req: Request) => Reply | Promise<Reply>) {
+  return guard.wrap(
+    name,
+    (res: HttpResponse, req: HttpRequest): void => {
+      const request = copyRequest(req, parameterCount);
+      const head = request.method === 'head';
+      const reply = handler(request);
+      if (!(reply instanceof Promise)) return write(res, reply, head);
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      reply
+        .catch((error: unknown) => {
+          guard.fault(name, error);
+          return FAULT_REPLY;
+        })
+        .then((answer) => {
+          if (!aborted) write(res, answer, head);
+        })
+        .catch((error: unknown) => guard.fault(name, error));
+    },
+    (res: HttpResponse) => write(res, FAULT_REPLY, false),
+  );
+}
