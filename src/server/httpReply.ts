@@ -55,7 +55,8 @@ function write(res: HttpResponse, reply: Reply, head: boolean): void {
     res.writeStatus(reply.status).writeHeader('Content-Type', reply.contentType);
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.writeHeader(name, value);
     for (const [name, value] of Object.entries(reply.headers ?? {})) res.writeHeader(name, value);
-    if (head) res.endWithoutBody(Buffer.byteLength(reply.body));
+    // endWithoutBody(length) leaves the response open in this uWS build (it then aborts the process): the length goes in a header.
+    if (head) res.writeHeader('Content-Length', String(Buffer.byteLength(reply.body))).endWithoutBody();
     else res.end(reply.body);
   });
 }

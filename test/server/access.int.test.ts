@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from '../../src/auth/mint';
+import { runCli } from '../support/cli';
 import { redisForTests } from '../support/redis';
 import { eventually, getJson, rawClient, startHarness, type Harness, type RawClient } from './harness';
 
@@ -120,6 +121,17 @@ describe.skipIf(skip !== undefined)(`access control over real sockets${skip === 
       const allowed = await client(`?channels=system&token=${jwt}`, undefined, { Origin: 'https://dash.example.com' });
       await eventually(() => allowed.of('snapshot').length === 1);
     });
+  });
+
+  it('lets in a token minted by pm-arb token, for the channels it names', async () => {
+    const cli = runCli(['token', '--channels', 'risk.state', '--ttl', '1h', '--sub', 'ops'], { AUTH_SECRET: SECRET });
+    expect((await cli.exited).code).toBe(0);
+    const c = await client(`?channels=risk.state,system&token=${cli.stdout.trim()}`);
+    await eventually(() => c.of('snapshot').length === 1);
+    expect(c.of('error')[0]).toMatchObject({ code: 'forbidden', channel: 'system' });
+    const bad = runCli(['token', '--ttl', 'soon'], { AUTH_SECRET: SECRET });
+    expect((await bad.exited).code).toBe(2);
+    expect(bad.stderr).toContain('--ttl');
   });
 
   describe('HTTP routes', () => {
