@@ -11,6 +11,9 @@ export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 
 /** One of the error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** The WebSocket subprotocol of this protocol: offer it (with `bearer.<jwt>` when sending a token); the server echoes only it. */
+export const PROTOCOL_NAME = 'pm-arb.v1';
+
 /** Close code for a client that keeps sending bad frames or keeps exceeding the rate (policy violation). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code the server uses when it shuts down. */

@@ -1,10 +1,31 @@
 import { ProjectionClient } from '../client';
 import { startDashboard } from './app';
+import { TOKEN_KEY, tokenFromFragment } from './token';
+
+/** The access token from `#token=…` (then removed from the address bar and history), or from an earlier load of this tab. */
+function readToken(): string | undefined {
+  const { token, rest } = tokenFromFragment(location.hash);
+  if (token !== undefined) {
+    history.replaceState(null, '', `${location.pathname}${location.search}${rest}`);
+    try {
+      sessionStorage.setItem(TOKEN_KEY, token);
+    } catch {
+      // Storage may be off: the token then lasts as long as the page.
+    }
+    return token;
+  }
+  try {
+    return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // The page is served by the projection server itself, so its WebSocket is on the same host.
 const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
 const url = `${scheme}://${location.host}/ws`;
-const client = new ProjectionClient({ url, channels: ['*'] });
+const token = readToken();
+const client = new ProjectionClient({ url, channels: ['*'], ...(token === undefined ? {} : { token }) });
 
 startDashboard({
   url,

@@ -5,6 +5,7 @@ import { ConnectionLimits } from '../auth/connectionLimits';
 import { covers, type Grant } from '../auth/grant';
 import { originPolicy, refuseHost, refuseOrigin, type OriginPolicy } from '../auth/origins';
 import { loadVerifier, type TokenVerifier } from '../auth/tokens';
+import { PROTOCOL_NAME } from '../client/protocol';
 import type { ServerConfig } from '../config';
 
 /** What a request shows of itself to the access rules (copied out of uWS's request object). */
@@ -77,8 +78,6 @@ export function bearerOf(authorization: string): string | undefined {
   return match === null ? undefined : match[1];
 }
 
-/** Subprotocol offered by clients that speak this protocol; the only one the server ever echoes. */
-export const PROTOCOL_NAME = 'pm-arb.v1';
 const BEARER_PREFIX = 'bearer.';
 
 /** `Sec-WebSocket-Protocol` → the protocol to echo (`pm-arb.v1` if offered, else none) and the bearer token if one was offered. */
