@@ -13,7 +13,7 @@ const skip = 'skip' in redis ? redis.skip : undefined;
 /** Writes `text` on a raw TCP connection and resolves to everything read until the server goes quiet. */
 function rawHttp(port: number, text: string, quietMs = 300): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    const socket = connect(port, '127.0.0.1', () => socket.write(text, 'latin1'));
     let out = '';
     let timer = setTimeout(() => socket.end(), quietMs * 3);
     socket.on('data', (d: Buffer) => {
@@ -135,6 +135,41 @@ describe.skipIf(skip !== undefined)(`findings of the hostile-client review, with
     await new Promise((r) => setTimeout(r, 1_300));
     expect(c.of('snapshot')).toHaveLength(2);
     expect(await metricValue(h.admin, 'pmarb_resyncs_total')).toBe(resyncsBefore + 5);
+  });
+
+  describe('what held, kept', () => {
+    it('closes on a frame over the size limit, answers binary, invalid UTF-8 and 8,000-deep JSON with bad_request', async () => {
+      const big = await client();
+      big.send('x'.repeat(h.config.maxFrameBytes + 1));
+      expect((await big.closed).code).not.toBe(1000);
+      const c = await client();
+      c.socket.send(Buffer.from([0xff, 0xfe]), { binary: true });
+      c.send(`${'['.repeat(8000)}${']'.repeat(8000)}`);
+      c.send('{"type":"subscribe","channels":["__proto__","constructor"]}');
+      await eventually(() => c.of('error').length === 3);
+      expect(c.of('error').map((e) => e.code)).toEqual(['bad_request', 'bad_request', 'unknown_channel']);
+      // Invalid UTF-8 in a text frame, written by hand (ws would not send it): the WebSocket layer drops the connection.
+      const dropped = await new Promise<boolean>((resolve) => {
+        const socket = connect(h.server.port, '127.0.0.1', () =>
+          socket.write('GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n'),
+        );
+        socket.once('data', () => socket.write(Buffer.from([0x81, 0x82, 0, 0, 0, 0, 0xc3, 0x28])));
+        socket.on('close', () => resolve(true));
+        socket.on('error', () => undefined);
+        setTimeout(() => {
+          socket.destroy();
+          resolve(false);
+        }, 3_000);
+      });
+      expect(dropped).toBe(true);
+      expect((await getJson(`${h.http}/health`)).status).toBe(200);
+    });
+
+    it('closes a ping flood with 1008', async () => {
+      const c = await client();
+      for (let i = 0; i < 400; i += 1) c.send('{"type":"ping"}');
+      expect((await c.closed).code).toBe(1008);
+    });
   });
 
   it('keeps bytes out per byte in at most 2 for a subscriber naming unknown channels at full rate', async () => {
