@@ -24,6 +24,8 @@ export interface AdminDeps {
   readonly metrics: Metrics;
   readonly rejections: RejectionLog;
   readonly guard: Guard;
+  /** Why a request's Host is refused (a loopback admin listener answers loopback names only: no DNS rebinding onto it). */
+  refuseHost(host: string): string | undefined;
   health(): Reply;
 }
 
@@ -118,9 +120,13 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
 /** The admin listener (loopback by default): `/metrics`, `/rejected` and `/health`. */
 export function registerAdminRoutes(app: TemplatedApp, deps: AdminDeps): void {
   const { metrics, rejections, guard } = deps;
+  const refused = (req: Request): Reply | undefined => {
+    const reason = deps.refuseHost(req.header('host'));
+    return reason === undefined ? undefined : refusalReply({ kind: 'forbidden', reason });
+  };
   route(app, guard, '/health', 0, () => deps.health());
-  route(app, guard, '/metrics', 0, async () => ({ status: '200 OK', contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }));
-  route(app, guard, '/rejected', 0, () => jsonReply('200 OK', { totals: Object.fromEntries(rejections.totals), recent: rejections.list() }));
+  route(app, guard, '/metrics', 0, async (req) => refused(req) ?? { status: '200 OK', contentType: metrics.registry.contentType, body: await metrics.registry.metrics() });
+  route(app, guard, '/rejected', 0, (req) => refused(req) ?? jsonReply('200 OK', { totals: Object.fromEntries(rejections.totals), recent: rejections.list() }));
   route(app, guard, '/*', 0, () => textReply('404 Not Found', 'Not found: the admin listener serves /metrics, /rejected and /health\n'));
   notAllowed(app, guard);
 }

@@ -8,6 +8,7 @@ import { AGENT_CHANNELS, decodeEvent, isAgentChannel, type RejectReason } from '
 import { ProjectionStates } from '../pipeline/projectionStates';
 import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
+import { originPolicy, refuseHost } from '../auth/origins';
 import { createAccess } from './access';
 import { createGuard } from './guard';
 import { healthReply, registerAdminRoutes, registerHttpRoutes } from './http';
@@ -164,7 +165,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const staticFiles = loadStaticFiles(config.staticRoot, { sourceMaps: config.serveSourceMaps });
   registerHttpRoutes(app, { ...healthDeps, access: access.right, guard, staticFiles });
   const admin = uWS.App();
-  registerAdminRoutes(admin, { metrics, rejections, guard, health: () => healthReply(healthDeps) });
+  const adminHosts = originPolicy('', '', config.adminHost);
+  registerAdminRoutes(admin, { metrics, rejections, guard, refuseHost: (host) => refuseHost(adminHosts, host), health: () => healthReply(healthDeps) });
 
   const listenSocket = await listen(app, config.host, config.port);
   let adminSocket: us_listen_socket;

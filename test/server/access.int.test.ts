@@ -163,6 +163,8 @@ describe.skipIf(skip !== undefined)(`access control over real sockets${skip === 
       expect((await get(h.server.port, '/rejected')).status).toBe(404);
       expect((await get(h.server.adminPort, '/metrics')).body).toContain('pmarb_handler_faults_total');
       expect((await getJson(`${h.admin}/rejected`)).status).toBe(200);
+      // A loopback admin listener answers loopback names only: a rebinding name is refused.
+      expect((await get(h.server.adminPort, '/metrics', { Host: 'attacker.example:9464' })).status).toBe(403);
     });
   });
 });
