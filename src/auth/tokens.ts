@@ -36,14 +36,16 @@ function describe(error: unknown): string {
   return 'malformed token';
 }
 
-type Key = KeyObject | Uint8Array | JWTVerifyGetKey;
+/** One key, or a key set that picks one by the token's header. */
+type Key = { readonly one: KeyObject | Uint8Array } | { readonly set: JWTVerifyGetKey };
 
 /** A verifier over one key and the algorithms it may sign with (every other `alg`, `none` included, is refused). */
 function verifierFor(key: Key, algorithms: string[]): TokenVerifier {
+  const options = { algorithms, requiredClaims: ['sub', 'exp', 'channels'] };
   return {
     async verify(token) {
       try {
-        const { payload } = await jwtVerify(token, key as KeyObject, { algorithms, requiredClaims: ['sub', 'exp', 'channels'] });
+        const { payload } = 'one' in key ? await jwtVerify(token, key.one, options) : await jwtVerify(token, key.set, options);
         if (!Claims.is(payload)) return E.left('token claims sub, exp and channels must be a string, a number and a list of names');
         return E.right({ sub: payload.sub, exp: payload.exp, channels: payload.channels });
       } catch (error) {
@@ -70,7 +72,7 @@ export function loadVerifier(source: KeySource): E.Either<string, TokenVerifier 
   if (given > 1) return E.left('give only one of --auth-secret, --auth-public-key and --auth-jwks');
   if (source.secret !== '') {
     if (source.secret.length < MIN_SECRET_LENGTH) return E.left(`--auth-secret must be at least ${MIN_SECRET_LENGTH} characters`);
-    return E.right(verifierFor(new TextEncoder().encode(source.secret), ['HS256']));
+    return E.right(verifierFor({ one: new TextEncoder().encode(source.secret) }, ['HS256']));
   }
   if (source.publicKeyFile !== '') {
     let key: KeyObject;
@@ -80,7 +82,7 @@ export function loadVerifier(source: KeySource): E.Either<string, TokenVerifier 
       return E.left(`--auth-public-key ${source.publicKeyFile}: ${(error as Error).message}`);
     }
     const alg = algorithmOf(key);
-    return E.isLeft(alg) ? E.left(`--auth-public-key ${source.publicKeyFile}: ${alg.left}`) : E.right(verifierFor(key, [alg.right]));
+    return E.isLeft(alg) ? E.left(`--auth-public-key ${source.publicKeyFile}: ${alg.left}`) : E.right(verifierFor({ one: key }, [alg.right]));
   }
   let jwks: JSONWebKeySet;
   try {
@@ -89,5 +91,5 @@ export function loadVerifier(source: KeySource): E.Either<string, TokenVerifier 
   } catch (error) {
     return E.left(`--auth-jwks ${source.jwksFile}: ${(error as Error).message}`);
   }
-  return E.right(verifierFor(createLocalJWKSet(jwks), ['RS256', 'ES256']));
+  return E.right(verifierFor({ set: createLocalJWKSet(jwks) }, ['RS256', 'ES256']));
 }

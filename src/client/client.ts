@@ -129,10 +129,17 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.updateStatus();
   }
 
-  /** Replaces the access token before it expires: sent to the server now, and used for every reconnect. */
+  /** Replaces the access token before it expires: sent to the server now, and used for every reconnect. After a denial, connects again with it. */
   refresh(token: string): void {
     this.token = token;
-    this.send({ type: 'refresh', token });
+    if (this.denial === undefined) {
+      this.send({ type: 'refresh', token });
+      return;
+    }
+    this.denial = undefined;
+    this.attempt = 0;
+    this.setStatus(this.everLive ? 'reconnecting' : 'connecting');
+    this.connect();
   }
 
   /** Resolves once every subscribed channel holds a snapshot-based state and the client is live. */

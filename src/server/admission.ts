@@ -61,9 +61,16 @@ export function admit(access: Access, facts: UpgradeFacts, now: number): Admitte
   if (tooMany !== undefined) return refused(CLOSE_CODES.too_many, tooMany, query);
   const accepted = (grant: Grant | undefined): Admitted => ({ address, slot: true, query, grant, echo, refusal: undefined });
   if (!access.enabled) return accepted(undefined);
-  return access.authorize(offered ?? query.token).then((result) => {
-    if (E.isRight(result)) return accepted(result.right);
-    access.limits.release(address);
-    return refused(CLOSE_CODES[result.left.kind], result.left.reason, query);
-  });
+  return access.authorize(offered ?? query.token).then(
+    (result) => {
+      if (E.isRight(result)) return accepted(result.right);
+      access.limits.release(address);
+      return refused(CLOSE_CODES[result.left.kind], result.left.reason, query);
+    },
+    (error: unknown) => {
+      // Verification never rejects; if it did, the slot must not leak.
+      access.limits.release(address);
+      throw error;
+    },
+  );
 }

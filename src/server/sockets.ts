@@ -14,7 +14,7 @@ import type { Guard } from './guard';
 import type { Metrics } from './metrics';
 import { createOutsideHandlers } from './outsideHandlers';
 import { Strikes, TokenBucket } from './rateLimiter';
-import { createSnapshotPacer } from './snapshotPacer';
+import { createSnapshotPacer, type Pacing } from './snapshotPacer';
 import { createTokenExpiry } from './tokenExpiry';
 
 /** What the server keeps per socket. */
@@ -32,9 +32,8 @@ export interface SocketData {
   readonly slot: boolean;
   /** Set when the upgrade was refused: the socket is closed with this code as soon as it opens. */
   readonly refusal: { readonly code: number; readonly reason: string } | undefined;
-  /** When each channel's last snapshot went out, and the snapshots put off to keep to one a second. */
-  readonly snapshotAt: Map<string, number>;
-  readonly snapshotDue: Map<string, ReturnType<typeof setTimeout>>;
+  /** When each channel's last snapshot went out, and the snapshots put off to keep to one a second (made at the first snapshot). */
+  pacing: Pacing | undefined;
   /** Closes the socket with 4401 when the token expires. */
   expiry: ReturnType<typeof setTimeout> | undefined;
   readonly channels: Set<string>;
@@ -150,6 +149,7 @@ export function createSockets(deps: SocketDeps) {
 
   /** At most one snapshot per channel per connection per second: the rest are put off to the end of that second. */
   const pacer = createSnapshotPacer<Socket, SocketData>({
+    channels: PROJECTION_CHANNELS,
     intervalMs: SNAPSHOT_INTERVAL_MS,
     send: (ws, data, channel) => write(ws, [snapshotReply(data, channel)]),
     guard,
@@ -292,8 +292,7 @@ export function createSockets(deps: SocketDeps) {
       address: admitted.address,
       slot: admitted.slot,
       refusal: admitted.refusal,
-      snapshotAt: new Map(),
-      snapshotDue: new Map(),
+      pacing: undefined,
       expiry: undefined,
       channels: new Set(),
       bucket: new TokenBucket(config.rateLimit, config.rateBurst, now),

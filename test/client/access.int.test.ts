@@ -60,6 +60,10 @@ describe.skipIf(skip !== undefined)(`the reference client against a server with 
     await new Promise((r) => setTimeout(r, 800));
     expect(c.stats.connects).toBe(1);
     expect(statuses.at(-1)).toBe('denied');
+    // A new token after a denial: the client connects again with it.
+    c.refresh(await token(['system']));
+    await c.whenLive();
+    expect(c.denied).toBeUndefined();
   });
 
   it('stops reconnecting after 4403', async () => {

@@ -49,11 +49,17 @@ describe.skipIf(skip !== undefined)(`dashboard with access control${skip === und
     await page.close();
   });
 
-  it('shows that access is denied without a token, and stops trying', async () => {
+  it('shows that access is denied without a token, and connects once a #token=… is pasted in', async () => {
     const page = await (browser as Browser).newPage();
     await page.goto(`${h.http}/`);
     await page.waitForSelector('#connection[data-status="denied"]', { timeout: 8_000 });
     expect(await page.textContent('#connection-text')).toContain('Access denied');
+    const token = await mintToken({ sub: 'viewer', channels: ['*'], ttlSec: 300, key: { secret: SECRET } });
+    await page.evaluate((t) => {
+      location.hash = `token=${t}`;
+    }, token);
+    await page.waitForSelector('#connection[data-status="live"]', { timeout: 8_000 });
+    expect(await page.evaluate(() => location.href)).not.toContain(token);
     await page.close();
   });
 });
