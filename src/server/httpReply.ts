@@ -64,6 +64,19 @@ function write(res: HttpResponse, reply: Reply, head: boolean): void {
 const FAULT_REPLY = textReply('400 Bad Request', 'This request could not be handled\n');
 
 /**
+ * Answers a request whose handler faulted: 400 if the response can still be written, else the
+ * connection is closed. uWS ends the whole process when a handler returns without answering or
+ * attaching an abort handler, so this must never leave the response open.
+ */
+export function answerFault(res: HttpResponse, head = false): void {
+  try {
+    write(res, FAULT_REPLY, head);
+  } catch {
+    res.close();
+  }
+}
+
+/**
  * A uWS handler for a route: copies the request, runs `handler` (sync or async), writes its
  * reply — for HEAD without the body. Every throw or rejection is a counted fault answered 400.
  */
@@ -79,16 +92,22 @@ export function serve(guard: Guard, name: string, parameterCount: number, handle
       res.onAborted(() => {
         aborted = true;
       });
-      reply
-        .catch((error: unknown) => {
+      reply.then(
+        (answer) => {
+          if (aborted) return;
+          try {
+            write(res, answer, head);
+          } catch (error) {
+            guard.fault(name, error);
+            answerFault(res, head);
+          }
+        },
+        (error: unknown) => {
           guard.fault(name, error);
-          return FAULT_REPLY;
-        })
-        .then((answer) => {
-          if (!aborted) write(res, answer, head);
-        })
-        .catch((error: unknown) => guard.fault(name, error));
+          if (!aborted) answerFault(res, head);
+        },
+      );
     },
-    (res: HttpResponse) => write(res, FAULT_REPLY, false),
+    (res: HttpResponse) => answerFault(res),
   );
 }

@@ -10,6 +10,7 @@ import { expandChannels, PROJECTION_CHANNELS } from './channels';
 import { decodeClientMessage } from './clientMessage';
 import { SEND_DROPPED, writeCorked, type Outgoing, type SendStatus } from './corkedWriter';
 import { HEARTBEAT_TOPIC, type Fanout } from './fanout';
+import { answerFault } from './httpReply';
 import type { Guard } from './guard';
 import type { Metrics } from './metrics';
 import { createOutsideHandlers } from './outsideHandlers';
@@ -331,14 +332,27 @@ export function createSockets(deps: SocketDeps) {
         res.onAborted(() => {
           aborted = true;
         });
-        admitted
-          .then((result) => {
-            if (!aborted) return res.cork(() => upgrade(result));
-            if (result.slot) access.limits.release(result.address);
-          })
-          .catch((error: unknown) => guard.fault('ws upgrade', error));
+        admitted.then(
+          (result) => {
+            if (aborted) {
+              if (result.slot) access.limits.release(result.address);
+              return;
+            }
+            try {
+              res.cork(() => upgrade(result));
+            } catch (error) {
+              if (result.slot) access.limits.release(result.address);
+              guard.fault('ws upgrade', error);
+              answerFault(res);
+            }
+          },
+          (error: unknown) => {
+            guard.fault('ws upgrade', error);
+            if (!aborted) answerFault(res);
+          },
+        );
       },
-      (res) => res.writeStatus('400 Bad Request').end('This upgrade could not be handled\n'),
+      (res) => answerFault(res),
     ),
     open: guard.wrap('ws open', (ws) => {
       const data = ws.getUserData();
