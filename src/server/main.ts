@@ -1,7 +1,9 @@
+import * as E from 'fp-ts/Either';
 import { createRedisBus } from '../bus';
 import { commandConfig, SERVER_OPTIONS, ServerConfig } from '../config';
 import { logger } from '../log';
 import { untilShutdown } from '../shutdown';
+import { createAccess } from './access';
 import { startServer, type RunningServer } from './server';
 
 /** The URLs people open, like the original's run script printed them. */
@@ -26,6 +28,12 @@ export async function runServerCommand(argv: readonly string[]): Promise<number>
   const parsed = commandConfig('server', ServerConfig, SERVER_OPTIONS, argv, process.env);
   if ('exit' in parsed) return parsed.exit;
   const { config } = parsed;
+  // Access options that name files or need a length are checked here too, so they stop with 2 like any bad option.
+  const access = createAccess(config);
+  if (E.isLeft(access)) {
+    process.stderr.write(`pm-arb server: ${access.left}\n`);
+    return 2;
+  }
   const log = logger.child({ module: 'server' });
   const bus = createRedisBus({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'bus' }) });
   let server: RunningServer;

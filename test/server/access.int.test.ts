@@ -132,6 +132,13 @@ describe.skipIf(skip !== undefined)(`access control over real sockets${skip === 
     const bad = runCli(['token', '--ttl', 'soon'], { AUTH_SECRET: SECRET });
     expect((await bad.exited).code).toBe(2);
     expect(bad.stderr).toContain('--ttl');
+    // A server given a secret too short, or two keys, stops with 2 and names the option.
+    const short = runCli(['server', '--port', '0'], { AUTH_SECRET: 'short' });
+    expect((await short.exited).code).toBe(2);
+    expect(short.stderr).toContain('--auth-secret must be at least 32 characters');
+    const proxies = runCli(['server', '--port', '0', '--trusted-proxies', 'proxy.example']);
+    expect((await proxies.exited).code).toBe(2);
+    expect(proxies.stderr).toContain('--trusted-proxies');
   });
 
   describe('HTTP routes', () => {
@@ -196,6 +203,26 @@ describe.skipIf(skip !== undefined)(`connection caps${skip === undefined ? '' : 
     await first[0]?.closed;
     const again = await connect(h, '?channels=system');
     await eventually(() => again.of('snapshot').length === 1);
+  });
+
+  it('counts the X-Forwarded-For client behind a trusted proxy, and ignores the header from anyone else', async () => {
+    const h = await start({ '--max-connections-per-ip': '1', '--trusted-proxies': '127.0.0.1' });
+    const from = async (forwarded: string): Promise<RawClient> => {
+      const c = await rawClient(h.ws, undefined, { headers: { 'X-Forwarded-For': forwarded } });
+      sockets.push(c);
+      return c;
+    };
+    const a = await from('203.0.113.7');
+    const b = await from('198.51.100.9, 203.0.113.8');
+    await new Promise((r) => setTimeout(r, 100));
+    expect(a.socket.readyState).toBe(a.socket.OPEN);
+    expect(b.socket.readyState).toBe(b.socket.OPEN);
+    expect(await (await from('10.9.9.9, 203.0.113.7')).closed).toEqual({ code: 4429, reason: 'too many connections from this address' });
+    const untrusted = await start({ '--max-connections-per-ip': '1' });
+    await connect(untrusted);
+    const spoofed = await rawClient(untrusted.ws, undefined, { headers: { 'X-Forwarded-For': '192.0.2.1' } });
+    sockets.push(spoofed);
+    expect((await spoofed.closed).code).toBe(4429);
   });
 
   it('closes 4429 past the total cap', async () => {

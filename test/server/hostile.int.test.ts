@@ -125,6 +125,14 @@ describe.skipIf(skip !== undefined)(`findings of the hostile-client review, with
     expect(await twice.closed).toEqual({ code: 1008, reason: 'bad query: parameter "channels" given more than once' });
   });
 
+  it('takes epoch and since in the query (kept for resume), subscribing as usual meanwhile', async () => {
+    const c = await client('?channels=system,risk.state&epoch=e1&since=risk.state:3,system:9');
+    await eventually(() => c.of('snapshot').length === 2);
+    expect(c.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['system', 'risk.state'] });
+    const bad = await client('?channels=system&since=nope:1');
+    expect(await bad.closed).toEqual({ code: 1008, reason: 'bad query: since names an unknown channel "nope"' });
+  });
+
   it('sends at most one snapshot per channel per second: extra resyncs are answered by the one snapshot', async () => {
     const c = await client('?channels=risk.state');
     await eventually(() => c.of('snapshot').length === 1);
