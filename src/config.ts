@@ -288,7 +288,7 @@ export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
 export function usageOf(command: string, specs: Readonly<Record<string, OptionSpec>>): string {
   const rows = Object.values(specs).map((spec) => {
     const shown = spec.default === '' ? '(none)' : spec.default;
-    return `  ${`${spec.flag} <value>`.padEnd(26)} ${spec.env.padEnd(18)} ${spec.help} [default: ${shown}]`;
+    return `  ${`${spec.flag} <value>`.padEnd(34)} ${spec.env.padEnd(24)} ${spec.help} [default: ${shown}]`;
   });
   return [`Usage: pm-arb ${command} [options]`, '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
 }
