@@ -107,6 +107,8 @@ describe.skipIf(skip !== undefined)(`backpressure${skip === undefined ? '' : ` (
     // little off the server's buffer meanwhile: then the snapshot is queued (counted as sent), fills
     // the buffer up again, and the next ask is dropped.
     for (let attempt = 1; ; attempt += 1) {
+      // At most one snapshot per channel per second: each ask comes a second after the last snapshot, so it is answered at once.
+      await new Promise((r) => setTimeout(r, 1_100));
       const resyncs = await metricValue(h.admin, 'pmarb_resyncs_total');
       const sent = await metricValue(h.admin, 'pmarb_snapshots_sent_total', 'channel="trade.results"');
       slowSocket.send(JSON.stringify({ type: 'resync', channel: 'trade.results' }));
