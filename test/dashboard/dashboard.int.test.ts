@@ -12,6 +12,7 @@ import { loadServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { browserForTests } from '../support/browser';
 import { redisForTests, uniquePrefix } from '../support/redis';
+import { assertNoFaults, faultsOf } from '../server/harness';
 import { TcpProxy } from '../support/tcpProxy';
 import { allocator, executed, guardian, heartbeat, LEGACY_EXECUTOR, Publisher, type Message } from './seed';
 
@@ -107,12 +108,14 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
   });
 
   afterAll(async () => {
+    const faults = server === undefined ? 0 : await faultsOf(server);
     await server?.stop();
     await forwarder?.stop();
     publisher.disconnect();
     if (!('skip' in browser)) await (browser as Browser).close();
     if ('stop' in redis) await redis.stop();
     rmSync(staticRoot, { recursive: true, force: true });
+    assertNoFaults(faults);
   });
 
   const guardianAgent = new Publisher('risk-guardian', 'r1');
