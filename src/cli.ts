@@ -5,6 +5,7 @@ import { runDemoCommand } from './demo/main';
 import { exitOnEscapedErrors } from './fatal';
 import { logger } from './log';
 import { runServerCommand } from './server/main';
+import { runSimCommand } from './agents/simCommand';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
 type Subcommand = (argv: readonly string[]) => Promise<number>;
@@ -14,6 +15,7 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
+  sim: { run: runSimCommand, summary: 'the simulation without Redis at full speed: a P&L and risk report per seed' },
   token: { run: runTokenCommand, summary: 'mints an access token: pm-arb token --channels a,b --ttl 1h' },
 };
 

@@ -52,7 +52,7 @@ describe('server configuration', () => {
       abuseWaitSec: 30,
       serveSourceMaps: false,
     });
-    expect(message(['--serve-source-maps', 'yes'])).toBe('Invalid --serve-source-maps: expected true or false, got "yes"');
+    expect(message(['--serve-source-maps', 'yes'])).toBe('Invalid --serve-source-maps: expected on or off, got "yes"');
     expect(message(['--max-connections-per-ip', '-1'])).toContain('--max-connections-per-ip');
     expect(message([], { ADMIN_PORT: '70000' })).toContain('Invalid ADMIN_PORT');
   });

@@ -2,7 +2,7 @@ import { applyPatch, PatchError } from './applyPatch';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
 import { reactionToClose } from './closeCodes';
 import { Emitter } from './emitter';
-import { PROTOCOL_NAME, type ClientMessage, type DeltaFrame, type ErrorFrame, type HeartbeatFrame, type ServerFrame, type SnapshotFrame } from './protocol';
+import { PROTOCOL_NAME, type ClientMessage, type DeltaFrame, type ErrorFrame, type HeartbeatFrame, type ServerFrame, type SnapshotFrame, type SubscribedFrame } from './protocol';
 import type { ClientEvents, ClientOptions, ClientStats, ClientStatus, Denial, WebSocketConstructor, WebSocketLike } from './types';
 
 interface ChannelEntry {
@@ -17,7 +17,7 @@ const OPEN = 1;
 
 /** Subscribes to projections, keeps their state in sync by the protocol's rules, and reconnects. */
 export class ProjectionClient extends Emitter<ClientEvents> {
-  readonly stats: ClientStats = { connects: 0, reconnects: 0, snapshots: 0, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0 };
+  readonly stats: ClientStats = { connects: 0, reconnects: 0, snapshots: 0, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0, resumes: 0 };
   private readonly wanted = new Set<string>();
   private readonly entries = new Map<string, ChannelEntry>();
   private readonly WebSocketClass: WebSocketConstructor;
@@ -36,6 +36,8 @@ export class ProjectionClient extends Emitter<ClientEvents> {
   private awaitingSubscribed = false;
   private token: string | undefined;
   private denial: Denial | undefined;
+  /** The log epoch the versions held belong to ('' until a server said). */
+  private epoch = '';
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -167,10 +169,16 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.setStatus('closed');
   }
 
+  /**
+   * The URL with the channels to subscribe to and, after a disconnect, where to resume them from:
+   * the epoch and the version of every channel that holds a state.
+   */
   private connectUrl(): string {
     if (this.wanted.size === 0) return this.options.url;
     const channels = this.wanted.has('*') ? '*' : [...this.wanted].map(encodeURIComponent).join(',');
-    return `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}channels=${channels}`;
+    const held = [...this.entries].filter(([, entry]) => entry.state !== undefined).map(([channel, entry]) => `${encodeURIComponent(channel)}:${entry.version}`);
+    const since = this.epoch === '' || held.length === 0 ? '' : `&epoch=${encodeURIComponent(this.epoch)}&since=${held.join(',')}`;
+    return `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}channels=${channels}${since}`;
   }
 
   private onOpen(socket: WebSocketLike): void {
@@ -227,12 +235,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.emit('frame', frame);
     switch (frame.type) {
       case 'subscribed':
-        this.awaitingSubscribed = false;
-        for (const channel of frame.channels) {
-          if (!this.entries.has(channel)) this.entries.set(channel, { version: 0, state: undefined, pending: 'initial', resyncTimer: undefined });
-        }
-        this.updateStatus();
-        return;
+        return this.onSubscribed(frame);
       case 'unsubscribed':
         for (const channel of frame.channels) this.forget(channel);
         this.updateStatus();
@@ -248,6 +251,26 @@ export class ProjectionClient extends Emitter<ClientEvents> {
       case 'pong':
         return;
     }
+  }
+
+  private onSubscribed(frame: SubscribedFrame): void {
+    this.awaitingSubscribed = false;
+    const sameEpoch = frame.epoch !== undefined && frame.epoch === this.epoch;
+    if (frame.epoch !== undefined) this.epoch = frame.epoch;
+    for (const channel of frame.channels) {
+      const entry = this.entries.get(channel);
+      if (entry === undefined) {
+        this.entries.set(channel, { version: 0, state: undefined, pending: 'initial', resyncTimer: undefined });
+        continue;
+      }
+      // Resumed at the version held: no snapshot follows, the next delta starts from that version.
+      const resumed = frame.resumed?.[channel];
+      if (sameEpoch && resumed !== undefined && resumed === entry.version && entry.state !== undefined && entry.pending === 'initial') {
+        entry.pending = null;
+        this.stats.resumes += 1;
+      }
+    }
+    this.updateStatus();
   }
 
   private onSnapshot(frame: SnapshotFrame): void {
@@ -284,9 +307,12 @@ export class ProjectionClient extends Emitter<ClientEvents> {
 
   private onHeartbeat(frame: HeartbeatFrame): void {
     this.stats.heartbeats += 1;
+    // Versions of another epoch are not comparable with those held: every channel starts over.
+    const otherEpoch = frame.epoch !== undefined && frame.epoch !== this.epoch;
+    if (frame.epoch !== undefined) this.epoch = frame.epoch;
     for (const [channel, entry] of this.entries) {
       const version = frame.versions[channel];
-      if (entry.pending === null && version !== undefined && version > entry.version) this.resync(channel);
+      if (entry.pending === null && version !== undefined && (otherEpoch || version > entry.version)) this.resync(channel);
     }
   }
 

@@ -18,6 +18,8 @@ export const PROTOCOL_NAME = 'pm-arb.v1';
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code the server uses when it shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code when the server's projections started over (the log has a new epoch, or was rebuilt after a gap): reconnect and take snapshots. */
+export const CLOSE_SERVICE_RESTART = 1012;
 /** Close code for a missing, bad or expired token (access control on): reconnecting with the same token is pointless. */
 export const CLOSE_UNAUTHORIZED = 4401;
 /** Close code for an Origin or Host the server does not let in. */
@@ -28,13 +30,19 @@ export const CLOSE_TOO_MANY = 4429;
 /** Client → server. */
 export type ClientMessage =
   | { readonly type: 'ping' }
-  /** Channels to add; `["*"]` means every channel. */
-  | { readonly type: 'subscribe'; readonly channels: readonly string[] }
+  /** Channels to add; `["*"]` means every channel; `since`: resume from versions held before a disconnect. */
+  | { readonly type: 'subscribe'; readonly channels: readonly string[]; readonly since?: ResumePoint }
   | { readonly type: 'unsubscribe'; readonly channels: readonly string[] }
   /** Ask again for a snapshot of a subscribed channel. */
   | { readonly type: 'resync'; readonly channel: string }
   /** Replace the connection's token before it expires (access control on). */
   | { readonly type: 'refresh'; readonly token: string };
+
+/** Where a reconnecting client stands: the log epoch and the version it holds of each channel. */
+export interface ResumePoint {
+  readonly epoch: string;
+  readonly versions: Readonly<Record<string, number>>;
+}
 
 /** Reply to `ping`. */
 export interface PongFrame {
@@ -45,6 +53,10 @@ export interface PongFrame {
 export interface SubscribedFrame {
   readonly type: 'subscribed';
   readonly channels: readonly string[];
+  /** The log epoch the versions that follow belong to. */
+  readonly epoch?: string;
+  /** Channels continued from the version the client held: no snapshot follows for them, and their next delta starts at that version. */
+  readonly resumed?: Readonly<Record<string, number>>;
 }
 
 /** The channels an `unsubscribe` removed. */
@@ -81,6 +93,8 @@ export interface DeltaFrame {
 /** Every channel's version as of the last flush, about once a second. */
 export interface HeartbeatFrame {
   readonly type: 'heartbeat';
+  /** The log epoch of the versions. */
+  readonly epoch?: string;
   readonly versions: Readonly<Record<string, number>>;
 }
 

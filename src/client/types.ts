@@ -87,4 +87,6 @@ export interface ClientStats {
   resyncs: number;
   /** Resyncs sent again after no answer. */
   resyncRetries: number;
+  /** Channels continued after a reconnect from the version held, without a snapshot. */
+  resumes: number;
 }

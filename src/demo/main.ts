@@ -6,7 +6,8 @@ import { createAccess } from '../server/access';
 import { startupBanner } from '../server/main';
 import { startServer, type RunningServer } from '../server/server';
 import { untilShutdown } from '../shutdown';
-import { busFactory, describeBusSource, findBusSource } from './redisSource';
+import { Publisher } from '../eventlog';
+import { describeBusSource, findBusSource, transportFactory } from './redisSource';
 
 /**
  * `pm-arb demo`: finds a bus (Redis at --redis, else a private redis-server, else in-process memory),
@@ -28,23 +29,28 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
     if (source.kind === 'private-redis') await source.process.stop();
   };
   if (source.kind === 'memory') log.warn({ reason: source.reason }, 'running on the in-process memory bus');
-  const makeBus = busFactory(source, config.channelPrefix, logger);
+  const transport = transportFactory(source, config.channelPrefix, logger);
   const serverConfig: ServerConfig = { ...config, redisUrl: 'url' in source ? source.url : config.redisUrl };
 
   let server: RunningServer;
   try {
-    server = await startServer({ config: serverConfig, bus: makeBus('server'), logger });
+    server = await startServer({ config: serverConfig, ...transport('server', true), logger });
   } catch (error) {
     await stopRedis();
     process.stderr.write(`pm-arb demo: ${(error as Error).message}\n`);
     return 1;
   }
-  const agentsBus = makeBus('agents');
+  const agentsLog = transport('agents', false).log;
+  const publisher = new Publisher(agentsLog);
   const agents = runAgents({
-    publish: (channel, payload) => agentsBus.publish(channel, payload),
+    publish: async (channel, payload) => {
+      await publisher.publish(channel, payload);
+    },
     seed: config.seed,
     speed: config.speed,
     bankroll: config.bankroll,
+    kellyFraction: config.kellyFraction,
+    polymarketTakerRate: config.polymarketFee,
     logger: logger.child({ module: 'agents' }),
   });
 
@@ -61,7 +67,8 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
 
   return untilShutdown(log, async () => {
     await agents.stop();
-    await agentsBus.close();
+    publisher.close();
+    await agentsLog.close();
     await server.stop();
     await stopRedis();
   });

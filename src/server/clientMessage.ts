@@ -5,10 +5,15 @@ import { describeErrors } from '../events/report';
 
 const Channels = t.array(t.string, 'Channels');
 
+const Version = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Version');
+
+/** Where a reconnecting client stands: `{"epoch":"…","versions":{"risk.state":4711}}`. */
+const Since = t.type({ epoch: t.string, versions: t.record(t.string, Version) }, 'Since');
+
 /** Codecs for the client's messages, picked by `type` before decoding so errors name the field. */
 const CODECS: Readonly<Record<ClientMessage['type'], t.Decoder<unknown, ClientMessage>>> = {
   ping: t.type({ type: t.literal('ping') }),
-  subscribe: t.type({ type: t.literal('subscribe'), channels: Channels }),
+  subscribe: t.intersection([t.type({ type: t.literal('subscribe'), channels: Channels }), t.partial({ since: Since })]),
   unsubscribe: t.type({ type: t.literal('unsubscribe'), channels: Channels }),
   resync: t.type({ type: t.literal('resync'), channel: t.string }),
   refresh: t.type({ type: t.literal('refresh'), token: t.string }),

@@ -17,6 +17,10 @@ export interface HttpDeps {
   readonly startedAt: number;
   connections(): number;
   redisConnected(): boolean;
+  /** Where the server stands with the log. */
+  logHealth(): { readonly status: string; readonly epoch: string; readonly lagEntries: number; readonly lagMs: number };
+  /** Log lag beyond which /health reports degraded. */
+  readonly maxLogLagMs: number;
 }
 
 /** What the admin routes read. */
@@ -53,8 +57,15 @@ export function refusalReply(refusal: Refusal): Reply {
 const ALLOW = { Allow: 'GET, HEAD' };
 
 /** Registers GET and HEAD for `pattern`, and 405 with `Allow` for every other method. */
-function route(app: TemplatedApp, guard: Guard, pattern: string, parameters: number, handler: (req: Request) => Reply | Promise<Reply>): void {
-  const served = serve(guard, `http ${pattern}`, parameters, handler);
+function route(
+  app: TemplatedApp,
+  guard: Guard,
+  pattern: string,
+  parameters: number,
+  queryNames: readonly string[],
+  handler: (req: Request) => Reply | Promise<Reply>,
+): void {
+  const served = serve(guard, `http ${pattern}`, parameters, queryNames, handler);
   app.get(pattern, served);
   app.head(pattern, served);
 }
@@ -62,17 +73,24 @@ function route(app: TemplatedApp, guard: Guard, pattern: string, parameters: num
 function notAllowed(app: TemplatedApp, guard: Guard): void {
   app.any(
     '/*',
-    serve(guard, 'http 405', 0, () => textReply('405 Method Not Allowed', 'Only GET and HEAD are served\n', ALLOW)),
+    serve(guard, 'http 405', 0, [], () => textReply('405 Method Not Allowed', 'Only GET and HEAD are served\n', ALLOW)),
   );
 }
 
-/** The health answer: 200 while Redis is connected, 503 while it is not. */
-export function healthReply(deps: Pick<HttpDeps, 'fanout' | 'startedAt' | 'connections' | 'redisConnected'>): Reply {
-  const healthy = deps.redisConnected();
+/** The health answer: 200 while Redis is connected and the log live and not lagging, 503 otherwise. */
+export function healthReply(deps: Pick<HttpDeps, 'fanout' | 'startedAt' | 'connections' | 'redisConnected' | 'logHealth' | 'maxLogLagMs'>): Reply {
+  const redis = deps.redisConnected();
+  const log = deps.logHealth();
+  const lagging = log.status === 'live' && log.lagMs > deps.maxLogLagMs;
+  const healthy = redis && log.status === 'live' && !lagging;
   return jsonReply(healthy ? '200 OK' : '503 Service Unavailable', {
     status: healthy ? 'healthy' : 'degraded',
     connections: deps.connections(),
-    redis: healthy ? 'connected' : 'unreachable',
+    redis: redis ? 'connected' : 'unreachable',
+    log: lagging ? 'lagging' : log.status,
+    epoch: log.epoch,
+    log_lag_entries: log.lagEntries,
+    log_lag_ms: log.lagMs,
     uptime_s: Math.round((Date.now() - deps.startedAt) / 1000),
     versions: deps.fanout.versions(),
   });
@@ -89,9 +107,9 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
     return refusal === undefined ? undefined : refusalReply(refusal);
   };
 
-  route(app, guard, '/health', 0, () => healthReply(deps));
+  route(app, guard, '/health', 0, [], () => healthReply(deps));
 
-  route(app, guard, '/snapshot/:channel', 1, async (req) => {
+  route(app, guard, '/snapshot/:channel', 1, ['version'], async (req) => {
     const early = refused(req);
     if (early !== undefined) return early;
     const raw = req.parameters[0] ?? '';
@@ -103,10 +121,19 @@ export function registerHttpRoutes(app: TemplatedApp, deps: HttpDeps): void {
       return jsonReply('404 Not Found', { error: 'unknown_channel', message: `Unknown channel "${(channel ?? raw).slice(0, 128)}"` });
     }
     if (!access.covers(authorized.right, channel)) return refusalReply({ kind: 'forbidden', reason: `the token does not cover "${channel}"` });
-    return jsonReply('200 OK', { channel, version: snapshot.version, state: snapshot.state });
+    const asked = req.query('version');
+    if (asked === '') return jsonReply('200 OK', { channel, version: snapshot.version, epoch: fanout.epoch, state: snapshot.state });
+    const version = /^\d{1,15}$/.test(asked) ? Number(asked) : undefined;
+    const state = version === undefined ? undefined : fanout.stateAt(channel, version);
+    if (version === undefined || state === undefined) {
+      const message =
+        version === undefined ? `version must be a whole number, got "${asked.slice(0, 64)}"` : `version ${version} of "${channel}" is not held (published states are kept for the resume window)`;
+      return jsonReply(version === undefined ? '400 Bad Request' : '404 Not Found', { error: version === undefined ? 'bad_request' : 'version_not_held', message });
+    }
+    return jsonReply('200 OK', { channel, version, epoch: fanout.epoch, state });
   });
 
-  route(app, guard, '/*', 0, (req) => {
+  route(app, guard, '/*', 0, [], (req) => {
     const early = refused(req);
     if (early !== undefined) return early;
     const file = deps.staticFiles.get(req.url);
@@ -124,9 +151,9 @@ export function registerAdminRoutes(app: TemplatedApp, deps: AdminDeps): void {
     const reason = deps.refuseHost(req.header('host'));
     return reason === undefined ? undefined : refusalReply({ kind: 'forbidden', reason });
   };
-  route(app, guard, '/health', 0, () => deps.health());
-  route(app, guard, '/metrics', 0, async (req) => refused(req) ?? { status: '200 OK', contentType: metrics.registry.contentType, body: await metrics.registry.metrics() });
-  route(app, guard, '/rejected', 0, (req) => refused(req) ?? jsonReply('200 OK', { totals: Object.fromEntries(rejections.totals), recent: rejections.list() }));
-  route(app, guard, '/*', 0, () => textReply('404 Not Found', 'Not found: the admin listener serves /metrics, /rejected and /health\n'));
+  route(app, guard, '/health', 0, [], () => deps.health());
+  route(app, guard, '/metrics', 0, [], async (req) => refused(req) ?? { status: '200 OK', contentType: metrics.registry.contentType, body: await metrics.registry.metrics() });
+  route(app, guard, '/rejected', 0, [], (req) => refused(req) ?? jsonReply('200 OK', { totals: Object.fromEntries(rejections.totals), recent: rejections.list() }));
+  route(app, guard, '/*', 0, [], () => textReply('404 Not Found', 'Not found: the admin listener serves /metrics, /rejected and /health\n'));
   notAllowed(app, guard);
 }

@@ -39,15 +39,18 @@ export interface Request {
   /** Route parameters in order (`/snapshot/:channel` → [channel]), still percent-encoded. */
   readonly parameters: readonly string[];
   header(name: string): string;
+  /** A query parameter the route asked to copy, decoded; `''` when absent. */
+  query(name: string): string;
 }
 
 const COPIED_HEADERS = ['host', 'origin', 'authorization', 'x-forwarded-for'] as const;
 
-function copyRequest(req: HttpRequest, parameterCount: number): Request {
+function copyRequest(req: HttpRequest, parameterCount: number, queryNames: readonly string[]): Request {
   const headers = new Map<string, string>(COPIED_HEADERS.map((h) => [h, req.getHeader(h)]));
+  const query = new Map<string, string>(queryNames.map((q) => [q, req.getQuery(q) ?? '']));
   const parameters: string[] = [];
   for (let i = 0; i < parameterCount; i += 1) parameters.push(req.getParameter(i) ?? '');
-  return { method: req.getMethod(), url: req.getUrl(), parameters, header: (name) => headers.get(name) ?? '' };
+  return { method: req.getMethod(), url: req.getUrl(), parameters, header: (name) => headers.get(name) ?? '', query: (name) => query.get(name) ?? '' };
 }
 
 function write(res: HttpResponse, reply: Reply, head: boolean): void {
@@ -80,11 +83,11 @@ export function answerFault(res: HttpResponse, head = false): void {
  * A uWS handler for a route: copies the request, runs `handler` (sync or async), writes its
  * reply — for HEAD without the body. Every throw or rejection is a counted fault answered 400.
  */
-export function serve(guard: Guard, name: string, parameterCount: number, handler: (req: Request) => Reply | Promise<Reply>) {
+export function serve(guard: Guard, name: string, parameterCount: number, queryNames: readonly string[], handler: (req: Request) => Reply | Promise<Reply>) {
   return guard.wrap(
     name,
     (res: HttpResponse, req: HttpRequest): void => {
-      const request = copyRequest(req, parameterCount);
+      const request = copyRequest(req, parameterCount, queryNames);
       const head = request.method === 'head';
       const reply = handler(request);
       if (!(reply instanceof Promise)) return write(res, reply, head);

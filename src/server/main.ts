@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/Either';
 import { createRedisBus } from '../bus';
+import { createRedisLog } from '../eventlog';
 import { commandConfig, SERVER_OPTIONS, ServerConfig } from '../config';
 import { logger } from '../log';
 import { untilShutdown } from '../shutdown';
@@ -34,18 +35,20 @@ export async function runServerCommand(argv: readonly string[]): Promise<number>
     process.stderr.write(`pm-arb server: ${access.left}\n`);
     return 2;
   }
-  const log = logger.child({ module: 'server' });
+  const serverLog = logger.child({ module: 'server' });
   const bus = createRedisBus({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'bus' }) });
+  const log = createRedisLog({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'log' }), reads: true });
   let server: RunningServer;
   try {
-    server = await startServer({ config, bus, logger });
+    server = await startServer({ config, bus, log, logger });
   } catch (error) {
     await bus.close();
+    await log.close();
     process.stderr.write(`pm-arb server: ${(error as Error).message}\n`);
     return 1;
   }
   process.stdout.write(startupBanner(config, server.port, server.adminPort));
-  log.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
+  serverLog.info({ port: server.port, host: config.host, flushMs: config.flushMs, channelPrefix: config.channelPrefix }, 'server started');
 
-  return untilShutdown(log, () => server.stop());
+  return untilShutdown(serverLog, () => server.stop());
 }

@@ -2,16 +2,18 @@ import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { us_listen_socket } from 'uWebSockets.js';
 import type { EventBus } from '../bus';
-import { CLOSE_GOING_AWAY } from '../client/protocol';
+import { CLOSE_GOING_AWAY, CLOSE_SERVICE_RESTART } from '../client/protocol';
 import type { ServerConfig } from '../config';
-import { AGENT_CHANNELS, decodeEvent, isAgentChannel, type RejectReason } from '../events';
-import { ProjectionStates } from '../pipeline/projectionStates';
+import { AGENT_CHANNELS, isAgentChannel } from '../events';
+import type { EventLog } from '../eventlog';
+import type { ProjectionStates } from '../pipeline/projectionStates';
 import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
 import { originPolicy, refuseHost } from '../auth/origins';
 import { createAccess } from './access';
 import { createGuard } from './guard';
 import { healthReply, registerAdminRoutes, registerHttpRoutes } from './http';
+import { LogIngest, type LogStatus } from './logIngest';
 import { createMetrics, type Metrics } from './metrics';
 import { RejectionLog } from './rejections';
 import { createSockets } from './sockets';
@@ -28,6 +30,8 @@ export interface RunningServer {
   readonly metrics: Metrics;
   /** The projection states and their counters (events applied, duplicates, lost). */
   readonly projections: ProjectionStates;
+  /** Where the server stands with the log, its epoch and the last position applied. */
+  readonly log: { readonly status: LogStatus; readonly epoch: string; readonly lagEntries: number };
   /** The published version of every channel: what snapshots and heartbeats show. */
   versions(): Record<string, number>;
   /** Whether some event's change waits for the next flush tick. */
@@ -39,16 +43,21 @@ export interface RunningServer {
 /** What a server is made of. */
 export interface ServerDeps {
   readonly config: ServerConfig;
+  /** Pub/sub: what the bridge listens to for messages that were published without being logged. */
   readonly bus: EventBus;
+  /** The durable log the projections are reduced from. */
+  readonly log: EventLog;
   /** The root logger: the server derives `child({ module })` loggers from it. */
   readonly logger: Logger;
 }
 
 const REJECTION_LOG_PERIOD_MS = 60_000;
+/** How long start-up waits for the log's epoch and checkpoint before serving anyway. */
+const START_WAIT_MS = 2_000;
 
 /**
- * Starts the uWS app: subscribes to the agent channels, runs every message through
- * decode → projector → conflation, and serves `/ws` and the HTTP routes.
+ * Starts the uWS app: follows the durable log, runs every entry through decode → projections →
+ * conflation, and serves `/ws` and the HTTP routes.
  */
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   assertNativeUws();
@@ -59,15 +68,30 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const guard = createGuard(metrics, log);
   const access = createAccess(config);
   if (E.isLeft(access)) throw new Error(access.left);
-  // Versions and deltas come from the fan-out, once per tick: per event, only the states are reduced
-  // (large maps in place until the tick reads them).
-  const projections = new ProjectionStates({ inPlace: true });
   const rejections = new RejectionLog(config.deadLetterSize, deps.logger.child({ module: 'rejections' }));
-  const counts = { eventsIn: 0, eventsAtLastTick: 0, lastTickAt: startedAt };
+  const counts = { eventsAtLastTick: 0, lastTickAt: startedAt };
   let connectionCount = (): number => 0;
+  // The ingest, fan-out and sockets refer to each other: each reads the others only after start-up.
+  let closeAll = (_code: number, _reason: string): void => undefined;
+  const ingest = new LogIngest({
+    config,
+    log: deps.log,
+    bus,
+    get fanout() {
+      return fanout;
+    },
+    metrics,
+    rejections,
+    logger: deps.logger,
+    onReset: (reason) => closeAll(CLOSE_SERVICE_RESTART, reason),
+    onReady: () => {
+      if (connectionCount() > 0) closeAll(CLOSE_SERVICE_RESTART, 'projections loaded from the log');
+    },
+    fault: guard.fault,
+  });
   let system = systemFigures({});
   const source: StateSource = {
-    state: (channel) => (channel === SYSTEM_CHANNEL ? system : isAgentChannel(channel) ? projections.state(channel) : undefined),
+    state: (channel) => (channel === SYSTEM_CHANNEL ? system : isAgentChannel(channel) ? ingest.projections.state(channel) : undefined),
   };
   const app = uWS.App();
   const fanout = new Fanout(PROJECTION_CHANNELS, source, (topic, frame) => {
@@ -78,15 +102,18 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     metrics.framesOut.inc({ type }, receivers);
     metrics.bytesOut.inc(Buffer.byteLength(frame) * receivers);
   }, metrics);
+  fanout.resumeWindowMs = config.resumeWindowSec * 1000;
   const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }), access: access.right, guard });
   connectionCount = () => sockets.count;
+  closeAll = (code, reason) => sockets.closeAll(code, reason);
 
   /** The server's figures, with the other channels' published versions. */
   function systemFigures(published: Readonly<Record<string, number>>): SystemState {
     const now = Date.now();
     const seconds = Math.max(0.001, (now - counts.lastTickAt) / 1000);
-    const perSecond = Math.round(((counts.eventsIn - counts.eventsAtLastTick) / seconds) * 10) / 10;
-    counts.eventsAtLastTick = counts.eventsIn;
+    const eventsIn = ingest.eventsIn;
+    const perSecond = Math.round(((eventsIn - counts.eventsAtLastTick) / seconds) * 10) / 10;
+    counts.eventsAtLastTick = eventsIn;
     counts.lastTickAt = now;
     const byReason: Record<string, number> = {};
     let rejectedTotal = 0;
@@ -99,43 +126,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     return {
       started_at: new Date(startedAt).toISOString(),
       connections: connectionCount(),
-      redis_connected: bus.connected,
-      events_in_total: counts.eventsIn,
+      redis_connected: deps.log.connected,
+      events_in_total: eventsIn,
       events_per_s: perSecond,
       rejected_total: rejectedTotal,
       rejected_by_reason: byReason,
-      duplicate_events: projections.counters.duplicates,
-      lost_events: projections.counters.lost,
+      duplicate_events: ingest.projections.counters.duplicates,
+      lost_events: ingest.projections.counters.lost,
       versions,
     };
   }
-
-  const eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, metrics.eventsIn.labels({ channel: c })]));
-  const rejectedByReason = new Map<RejectReason, { inc(): void }>();
-  const onMessage = guard.wrap('redis message', (channel: string, payload: Buffer): void => {
-    counts.eventsIn += 1;
-    eventsInByChannel.get(channel)?.inc();
-    const decoded = decodeEvent(channel, payload, { maxBytes: config.maxEventBytes });
-    if (E.isLeft(decoded)) {
-      const reason = decoded.left.reason;
-      let counter = rejectedByReason.get(reason);
-      if (counter === undefined) {
-        counter = metrics.rejected.labels({ reason });
-        rejectedByReason.set(reason, counter);
-      }
-      counter.inc();
-      rejections.record(decoded.left, new Date());
-      return;
-    }
-    const event = decoded.right;
-    const receivedAt = event.meta.ts === null ? new Date().toISOString() : undefined;
-    const result = projections.apply(event, receivedAt);
-    if (result.outcome === 'duplicate') metrics.duplicates.inc();
-    if (result.lost > 0) metrics.lost.inc(result.lost);
-    const ts = event.meta.ts ?? (receivedAt as string);
-    for (const channel of result.touched) fanout.touch(channel, ts);
-    if (config.flushMs === 0) fanout.flush();
-  });
 
   // Flush tick: deltas; about once a second also the system projection and, right after its deltas, the heartbeat.
   let lastHeartbeat = Date.now();
@@ -161,7 +161,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   for (const timer of timers) timer.unref?.();
 
   app.ws('/ws', sockets.behavior);
-  const healthDeps = { fanout, startedAt, connections: () => sockets.count, redisConnected: () => bus.connected };
+  const healthDeps = {
+    fanout,
+    startedAt,
+    connections: () => sockets.count,
+    redisConnected: () => deps.log.connected,
+    logHealth: () => ({ status: ingest.status, epoch: ingest.epoch, lagEntries: ingest.lagEntries, lagMs: ingest.lagMs }),
+    maxLogLagMs: config.maxLogLagMs,
+  };
   const staticFiles = loadStaticFiles(config.staticRoot, { sourceMaps: config.serveSourceMaps });
   registerHttpRoutes(app, { ...healthDeps, access: access.right, guard, staticFiles });
   const admin = uWS.App();
@@ -179,11 +186,15 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const port = uWS.us_socket_local_port(listenSocket as never);
   const adminPort = uWS.us_socket_local_port(adminSocket as never);
 
-  const unsubscribeStatus = bus.onStatus((connected) => {
-    log.info({ connected }, connected ? 'event bus connected' : 'event bus disconnected; /health answers 503');
+  const unsubscribeStatus = deps.log.onStatus((connected) => {
+    log.info({ connected }, connected ? 'log connected' : 'log disconnected; /health answers 503');
   });
   // Not awaited: with Redis down this waits for the first connection, while the server already answers (503).
-  bus.subscribe(AGENT_CHANNELS, onMessage).catch((error: unknown) => log.error({ err: error }, 'subscribing to the event bus failed'));
+  void ingest.start();
+  // Clients that connected while the log was out of reach hold the initial states: once the log's
+  // states are loaded, they are closed (1012) to start over. With Redis up that takes milliseconds:
+  // wait for it (a little) so the first clients meet the loaded states.
+  await Promise.race([ingest.ready, new Promise((resolve) => setTimeout(resolve, START_WAIT_MS).unref())]);
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => {
@@ -193,7 +204,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       uWS.us_listen_socket_close(adminSocket);
       sockets.closeAll(CLOSE_GOING_AWAY, 'server shutting down');
       unsubscribeStatus();
+      await ingest.stop();
       await bus.close();
+      await deps.log.close();
     })();
     return stopping;
   };
@@ -202,7 +215,20 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     port,
     adminPort,
     metrics,
-    projections,
+    get projections() {
+      return ingest.projections;
+    },
+    log: {
+      get status() {
+        return ingest.status;
+      },
+      get epoch() {
+        return ingest.epoch;
+      },
+      get lagEntries() {
+        return ingest.lagEntries;
+      },
+    },
     versions: () => fanout.versions(),
     get hasPending() {
       return fanout.hasPending;

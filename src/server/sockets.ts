@@ -2,8 +2,9 @@ import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketBehavior } from 'uWebSockets.js';
 import type { Grant } from '../auth/grant';
-import { CLOSE_POLICY_VIOLATION, CLOSE_UNAUTHORIZED, type ClientMessage, type ErrorCode } from '../client/protocol';
+import { CLOSE_POLICY_VIOLATION, CLOSE_UNAUTHORIZED, type ClientMessage, type ErrorCode, type ResumePoint } from '../client/protocol';
 import type { ServerConfig } from '../config';
+import { isAgentChannel } from '../events';
 import type { Access } from './access';
 import { admit, type Admitted } from './admission';
 import { expandChannels, PROJECTION_CHANNELS } from './channels';
@@ -17,14 +18,15 @@ import { createOutsideHandlers } from './outsideHandlers';
 import { Strikes, TokenBucket } from './rateLimiter';
 import { createSnapshotPacer, type Pacing } from './snapshotPacer';
 import { createTokenExpiry } from './tokenExpiry';
+import type { WsQuery } from './wsQuery';
 
 /** What the server keeps per socket. */
 export interface SocketData {
   readonly id: number;
   /** Channels from `?channels=` at connect time; emptied once subscribed. */
   initial: readonly string[];
-  /** `epoch` and `since` from the query, for resuming. */
-  readonly resume: { readonly epoch: string | undefined; readonly since: ReadonlyMap<string, number> | undefined };
+  /** `?epoch=…&since=…` at connect time: the versions to resume the initial channels from. */
+  readonly since: ResumePoint | undefined;
   /** What the token allows; `undefined` when access control is off. */
   grant: Grant | undefined;
   /** The client address the connection caps count it under. */
@@ -165,10 +167,24 @@ export function createSockets(deps: SocketDeps) {
   };
 
   /**
-   * Unknown and forbidden channels get one error each kind and count as one offence; `*` means the
-   * channels the token covers. Then `subscribed`, then the snapshots (paced).
+   * The catch-up for a channel the client asks to resume from a version of the same epoch: `''` (nothing
+   * to send), a delta frame, or `undefined` when that state is no longer held (a snapshot it is).
    */
-  const subscribe = (ws: Socket, data: SocketData, requested: readonly string[]): void => {
+  const resumeFrom = (since: ResumePoint | undefined, channel: string): string | undefined => {
+    const version = since?.versions[channel];
+    // Only channels fed by the log have versions that mean the same state everywhere: `system` counts its own.
+    if (since === undefined || version === undefined || !isAgentChannel(channel)) return undefined;
+    const frame = since.epoch === fanout.epoch && fanout.epoch !== '' ? fanout.catchUpFrame(channel, version) : undefined;
+    metrics.resumes.inc({ outcome: frame === undefined ? 'snapshot' : 'resumed' });
+    return frame;
+  };
+
+  /**
+   * Unknown and forbidden channels get one error each kind and count as one offence; `*` means the
+   * channels the token covers. Then `subscribed`, then per channel the catch-up from the version the
+   * client holds, or a snapshot (paced).
+   */
+  const subscribe = (ws: Socket, data: SocketData, requested: readonly string[], since?: ResumePoint): void => {
     if (tooMany(ws, data, requested)) return;
     const { known, unknown } = expandChannels(requested);
     const named = new Set(requested);
@@ -177,13 +193,23 @@ export function createSockets(deps: SocketDeps) {
     const replies: Reply[] = [];
     if (unknown.length > 0) replies.push(channelsError('unknown_channel', 'Unknown channel', unknown));
     if (forbidden.length > 0) replies.push(channelsError('forbidden', 'Forbidden channel', forbidden));
-    replies.push(text(JSON.stringify({ type: 'subscribed', channels: allowed }), 'subscribed'));
-    // One synchronous step: join the topic, then the snapshot as of the last flush, so the next delta starts from it.
+    const resumed: Record<string, number> = {};
+    const channelReplies: Reply[] = [];
+    // One synchronous step: join the topic, then the snapshot (or the catch-up from the version the client
+    // holds) as of the last flush, so the next delta starts from it.
     for (const channel of allowed) {
       data.channels.add(channel);
       ws.subscribe(channel);
-      if (pacer.take(ws, data, channel)) replies.push(snapshotReply(data, channel));
+      const catchUp = resumeFrom(since, channel);
+      if (catchUp === undefined) {
+        if (pacer.take(ws, data, channel)) channelReplies.push(snapshotReply(data, channel));
+        continue;
+      }
+      resumed[channel] = since?.versions[channel] as number;
+      if (catchUp !== '') channelReplies.push(text(catchUp, 'delta'));
     }
+    const subscribed = since === undefined ? { type: 'subscribed', channels: allowed, epoch: fanout.epoch } : { type: 'subscribed', channels: allowed, epoch: fanout.epoch, resumed };
+    replies.push(text(JSON.stringify(subscribed), 'subscribed'), ...channelReplies);
     write(ws, replies);
     if (unknown.length > 0 || forbidden.length > 0) offend(ws, data);
   };
@@ -248,7 +274,7 @@ export function createSockets(deps: SocketDeps) {
         send(ws, text('{"type":"pong"}', 'pong'));
         return;
       case 'subscribe':
-        return outside.later(ws, data, () => subscribe(ws, data, message.channels));
+        return outside.later(ws, data, () => subscribe(ws, data, message.channels, message.since));
       case 'unsubscribe':
         return unsubscribe(ws, data, message.channels);
       case 'resync':
@@ -288,7 +314,7 @@ export function createSockets(deps: SocketDeps) {
     return {
       id: nextId++,
       initial: admitted.query.channels,
-      resume: { epoch: admitted.query.epoch, since: admitted.query.since },
+      since: resumePoint(admitted.query),
       grant: admitted.grant,
       address: admitted.address,
       slot: admitted.slot,
@@ -372,7 +398,7 @@ export function createSockets(deps: SocketDeps) {
         outside.later(ws, data, () => {
           const initial = data.initial;
           data.initial = [];
-          subscribe(ws, data, initial);
+          subscribe(ws, data, initial, data.since);
         });
       }
     }),
@@ -432,4 +458,10 @@ export function createSockets(deps: SocketDeps) {
       for (const ws of [...sockets]) ws.end(code, reason);
     },
   };
+}
+
+/** `?epoch=…&since=…` → the resume point, when the query gave both. */
+function resumePoint(query: WsQuery): ResumePoint | undefined {
+  if (query.epoch === undefined || query.since === undefined || query.since.size === 0) return undefined;
+  return { epoch: query.epoch, versions: Object.fromEntries(query.since) };
 }

@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../scripts/buildDashboard.mjs';
 import { createRedisBus } from '../../src/bus';
+import { createRedisLog } from '../../src/eventlog';
 import { loadServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { browserForTests } from '../support/browser';
@@ -64,7 +65,12 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
       {},
     );
     if (E.isLeft(config)) throw new Error(config.left.message);
-    server = await startServer({ config: config.right, bus: createRedisBus({ url, prefix, logger: silent }), logger: silent });
+    server = await startServer({
+      config: config.right,
+      bus: createRedisBus({ url, prefix, logger: silent }),
+      log: createRedisLog({ url, prefix, logger: silent, reads: true }),
+      logger: silent,
+    });
     port = server.port;
     forwarder?.retarget(port);
   }

@@ -85,10 +85,10 @@ describe.skipIf(skip !== undefined)(`access control over real sockets${skip === 
       expect(c.of('error')).toEqual([
         { type: 'error', code: 'forbidden', message: '2 forbidden channels (see channels)', channel: 'trade.results', channels: ['trade.results', 'agent.updates'] },
       ]);
-      expect(c.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'] });
+      expect(c.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'], epoch: h.server.log.epoch });
       c.send({ type: 'subscribe', channels: ['*'] });
       await eventually(() => c.of('subscribed').length === 2);
-      expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'] });
+      expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'], epoch: h.server.log.epoch });
       expect(c.of('error')).toHaveLength(1);
       expect(c.of('snapshot').every((s) => s.channel === 'risk.state' || s.channel === 'system')).toBe(true);
     });

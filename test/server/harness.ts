@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { createRedisBus } from '../../src/bus';
+import { createRedisLog } from '../../src/eventlog';
 import { loadServerConfig, type ServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { uniquePrefix } from '../support/redis';
@@ -19,6 +20,8 @@ export interface Harness {
   /** The admin listener: /metrics, /rejected. */
   readonly admin: string;
   readonly ws: string;
+  /** Where the server serves its Prometheus metrics: ask this, never assume the main port. */
+  readonly metrics: string;
   readonly publisher: Redis;
   /** Publishes messages on the prefixed channels, in order. */
   publish(messages: readonly Outgoing[]): Promise<void>;
@@ -41,15 +44,17 @@ export async function startHarness(redisUrl: string, name: string, options: Reco
   const config = loaded.right;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const bus = createRedisBus({ url: redisUrl, prefix, logger });
-  const server = await startServer({ config, bus, logger });
+  const log = createRedisLog({ url: redisUrl, prefix, logger, reads: true });
+  const server = await startServer({ config, bus, log, logger });
   const publisher = new Redis(redisUrl);
-  await eventually(() => bus.connected);
+  await eventually(() => bus.connected && server.log.status === 'live');
   return {
     server,
     config,
     http: `http://127.0.0.1:${server.port}`,
     admin: `http://127.0.0.1:${server.adminPort}`,
     ws: `ws://127.0.0.1:${server.port}/ws`,
+    metrics: `http://127.0.0.1:${server.adminPort}/metrics`,
     publisher,
     async publish(messages) {
       const pipeline = publisher.pipeline();

@@ -54,20 +54,20 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     track({ close: () => c.socket.close() });
     c.send({ type: 'subscribe', channels: ['risk.state', 'trade.results'] });
     await eventually(() => c.of('snapshot').length === 2);
-    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'trade.results'] });
+    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'trade.results'], epoch: h.server.log.epoch });
     expect(c.of('snapshot').map((f) => f.channel)).toEqual(['risk.state', 'trade.results']);
     for (const f of c.of('snapshot')) expect(Object.keys(f).sort()).toEqual(['channel', 'state', 'type', 'version']);
 
     c.send({ type: 'subscribe', channels: ['*'] });
     await eventually(() => c.of('snapshot').length === 2 + PROJECTION_CHANNELS.length);
-    expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: PROJECTION_CHANNELS });
+    expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: PROJECTION_CHANNELS, epoch: h.server.log.epoch });
   });
 
   it('subscribes at connect time with ?channels=, no message needed', async () => {
     const c = await rawClient(`${h.ws}?channels=risk.state,system`);
     track({ close: () => c.socket.close() });
     await eventually(() => c.of('snapshot').length === 2);
-    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'] });
+    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'], epoch: h.server.log.epoch });
     expect(c.of('snapshot').map((f) => f.channel)).toEqual(['risk.state', 'system']);
     const all = await rawClient(`${h.ws}?channels=*`);
     track({ close: () => all.socket.close() });
@@ -191,7 +191,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     expect(errors.map((e) => e.code)).toEqual(['unknown_channel', 'bad_request', 'bad_request', 'bad_request', 'not_subscribed', 'bad_request']);
     expect(errors[0]).toMatchObject({ channel: 'no.such.channel' });
     expect(errors[3]?.message).toContain('channels');
-    expect(bad.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'] });
+    expect(bad.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'], epoch: h.server.log.epoch });
     good.send({ type: 'ping' });
     await eventually(() => good.of('pong').length === 1);
   });

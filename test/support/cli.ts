@@ -38,3 +38,12 @@ export async function portOf(cli: Cli): Promise<number> {
   return Number(match[1]);
 }
 
+
+/** Waits for the start-up banner and returns the admin listener's port (the `metrics` line). */
+export async function adminPortOf(cli: Cli): Promise<number> {
+  const line = /metrics +http:\/\/[^\s]*:(\d+)\/metrics/;
+  await eventually(() => line.test(cli.stdout) || cli.child.exitCode !== null, 15_000, 'start-up banner');
+  const match = line.exec(cli.stdout);
+  if (match === null) throw new Error(`server did not start: ${cli.stderr}`);
+  return Number(match[1]);
+}
