@@ -38,19 +38,65 @@ export interface StaticFiles {
 
 const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
+/** How often a miss may look at the root again (a flood of 404s must not become a flood of disk reads). */
+const RECHECK_MS = 250;
+
 /**
- * Reads every regular file under `root` once, into memory, keyed by its path relative to `root`.
- * Each is resolved by its real path: a symlink pointing outside the root is left out. A URL then
- * only selects among these keys, so no request reaches the disk or leaves the root. A rebuilt
- * dashboard is served after a restart.
+ * Reads every regular file under `root` into memory, keyed by its path relative to `root`. Each is
+ * resolved by its real path: a symlink pointing outside the root is left out. A URL then only selects
+ * among these keys, so no request reaches a file outside the root. A request for a file that is not
+ * held looks at the root's modification time (at most every 250 ms) and reads the root again when
+ * files were added or removed there since; a file rewritten in place is served as first read until
+ * a restart.
  */
 export function loadStaticFiles(root: string, options: StaticOptions): StaticFiles {
+  let files = new Map<string, StaticFile>();
+  let scannedMtime = -1;
+  let checkedAt = 0;
+  const rootMtime = (): number => {
+    try {
+      return fs.statSync(root).mtimeMs;
+    } catch {
+      return -1;
+    }
+  };
+  const scan = (): void => {
+    scannedMtime = rootMtime();
+    files = readTree(root, options);
+  };
+  scan();
+  return {
+    get size() {
+      return files.size;
+    },
+    get(urlPath) {
+      let decoded: string;
+      try {
+        decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
+      } catch {
+        return undefined;
+      }
+      const relative = (decoded.endsWith('/') ? `${decoded}index.html` : decoded).replace(/^\/+/, '');
+      const held = files.get(relative);
+      if (held !== undefined) return held;
+      const now = Date.now();
+      if (now - checkedAt < RECHECK_MS) return undefined;
+      checkedAt = now;
+      if (rootMtime() === scannedMtime) return undefined;
+      scan();
+      return files.get(relative);
+    },
+  };
+}
+
+/** Every regular file under `root` whose real path stays inside it, within the byte budget. */
+function readTree(root: string, options: StaticOptions): Map<string, StaticFile> {
   const files = new Map<string, StaticFile>();
   let base: string;
   try {
     base = fs.realpathSync(root);
   } catch {
-    return { get: () => undefined, size: 0 };
+    return files;
   }
   let budget = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const walk = (dir: string, prefix: string, depth: number): void => {
@@ -92,17 +138,5 @@ export function loadStaticFiles(root: string, options: StaticOptions): StaticFil
     }
   };
   walk(base, '', 0);
-  return {
-    size: files.size,
-    get(urlPath) {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(urlPath.split('?')[0] ?? '/');
-      } catch {
-        return undefined;
-      }
-      const relative = decoded.endsWith('/') ? `${decoded}index.html` : decoded;
-      return files.get(relative.replace(/^\/+/, ''));
-    },
-  };
+  return files;
 }

@@ -45,6 +45,15 @@ describe('static files', () => {
     expect(loadStaticFiles(root, { sourceMaps: true }).get('/app.js.map')?.contentType).toBe('application/json');
   });
 
+  it('reads the root again when a missing file is asked for and files were added there since', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmarb-static-add-'));
+    const loaded = loadStaticFiles(dir, { sourceMaps: false });
+    expect(loaded.get('/late.js')).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 300));
+    fs.writeFileSync(path.join(dir, 'late.js'), 'late');
+    expect(loaded.get('/late.js')?.body.toString()).toBe('late');
+  });
+
   it('serves from memory: a file changed or deleted after loading is served as loaded', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pmarb-static-mem-'));
     fs.writeFileSync(path.join(dir, 'a.txt'), 'first');
