@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import Redis from 'ioredis';
 import WebSocket from 'ws';
+import { createRedisLog, runKeyOf, type AppendRequest } from '../src/eventlog';
 import { numberOption, parseArgs, redisUrlOption } from './lib/args';
 import { runMain } from './lib/entry';
 import { freePort, getJson, sleep, waitFor } from './lib/net';
@@ -60,16 +60,18 @@ runMain(async () => {
   const exited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   try {
     if (!(await waitFor(async () => (await getJson(`http://127.0.0.1:${port}/health`, 1_000)) !== undefined, 30_000))) throw new Error('server did not start');
-    const redis = new Redis(redisUrl);
+    // Appended to the durable log (its script also PUBLISHes, so a checkout without the log hears them too).
+    const log = createRedisLog({ url: redisUrl, prefix });
     const source = createEventSource(workloadOf('mixed'), `amp${process.pid}`);
     const publisher = setInterval(() => {
-      const pipeline = redis.pipeline();
       const ts = new Date().toISOString();
+      const requests: AppendRequest[] = [];
       for (let i = 0; i < rate / 100; i += 1) {
         const m = source.next(ts);
-        pipeline.publish(prefix + m.channel, m.payload);
+        const key = runKeyOf(m.payload);
+        requests.push(key === undefined ? { channel: m.channel, message: m.payload } : { channel: m.channel, message: m.payload, run: `${key.agent}:${key.run}`, seq: key.seq });
       }
-      void pipeline.exec();
+      void log.appendMany(requests);
     }, 10);
 
     const latencies: { quiet: number[]; attack: number[] } = { quiet: [], attack: [] };
@@ -125,7 +127,7 @@ runMain(async () => {
     await Promise.all(attackers.map((a) => Promise.race([a, sleep(3_000)])));
     clearInterval(publisher);
     victim.close();
-    redis.disconnect();
+    await log.close();
 
     const quiet = [...latencies.quiet].sort((a, b) => a - b);
     const attack = [...latencies.attack].sort((a, b) => a - b);
