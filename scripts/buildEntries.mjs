@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const ENTRIES = {
   client: 'src/client/index.ts',
   events: 'src/events/index.ts',
+  publisher: 'src/eventlog/index.ts',
 };
 
 /** Where the entry files go, relative to the package root (package.json's `exports` says the same). */

@@ -4,6 +4,8 @@ import { runTokenCommand } from './auth/main';
 import { runDemoCommand } from './demo/main';
 import { exitOnEscapedErrors } from './fatal';
 import { logger } from './log';
+import { runLogCommand } from './logtools/logCommand';
+import { runReplayCommand } from './logtools/replayCommand';
 import { runServerCommand } from './server/main';
 import { runSimCommand } from './agents/simCommand';
 
@@ -16,6 +18,8 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
   sim: { run: runSimCommand, summary: 'the simulation without Redis at full speed: a P&L and risk report per seed' },
+  replay: { run: runReplayCommand, summary: 'rebuild every projection from the log (or an export) offline and print it as JSON' },
+  log: { run: runLogCommand, summary: 'log export | log import: the log as NDJSON, for backups and moves between Redis instances' },
   token: { run: runTokenCommand, summary: 'mints an access token: pm-arb token --channels a,b --ttl 1h' },
 };
 

@@ -6,7 +6,7 @@ import * as t from 'io-ts';
 type OptionCodec<A> = t.Type<A, string, unknown>;
 
 /** An integer option within [min, max]; `also` admits values outside that range (e.g. 0 meaning off). */
-function intOption(name: string, min: number, max: number, expected: string): OptionCodec<number> {
+export function intOption(name: string, min: number, max: number, expected: string): OptionCodec<number> {
   return new t.Type<number, string, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
@@ -33,7 +33,7 @@ const IdleTimeout = new t.Type<number, string, unknown>(
 );
 
 /** A Redis URL: `redis://` or `rediss://`, with a host. */
-const RedisUrl = new t.Type<string, string, unknown>(
+export const RedisUrl = new t.Type<string, string, unknown>(
   'RedisUrl',
   (u): u is string => typeof u === 'string',
   (u, c) => {
@@ -59,7 +59,7 @@ const NonEmpty = new t.Type<string, string, unknown>(
 );
 
 /** Any text, empty included. */
-const AnyText = new t.Type<string, string, unknown>(
+export const AnyText = new t.Type<string, string, unknown>(
   'AnyText',
   (u): u is string => typeof u === 'string',
   (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected text')),

@@ -1,6 +1,7 @@
 /**
  * An agent of your own: builds envelope-v1 events, checks each with `decodeEvent` from `pm-arb/events`
- * (exactly what the server will do with it), and publishes it on its Redis channel.
+ * (exactly what the server will do with it), and appends it to pm-arb's durable log with the
+ * `Publisher` of `pm-arb/publisher` (which also publishes it on its Redis channel).
  *
  *   node publish.js --redis redis://127.0.0.1:6379 --agent my-executor
  *
@@ -9,8 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { decodeEvent, type AgentChannel } from 'pm-arb/events';
+import { createRedisLog, Publisher } from 'pm-arb/publisher';
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +32,8 @@ function envelope(type: string, data: object): string {
   return JSON.stringify({ v: 1, id: `${agent}:${run}:${seq}`, agent, seq, ts: new Date().toISOString(), type, data });
 }
 
-const redis = new Redis(values.redis);
+const log = createRedisLog({ url: values.redis, prefix: values['channel-prefix'] });
+const publisher = new Publisher(log);
 
 async function publish(channel: AgentChannel, message: string): Promise<void> {
   const checked = decodeEvent(channel, message);
@@ -40,8 +42,9 @@ async function publish(channel: AgentChannel, message: string): Promise<void> {
     process.exitCode = 1;
     return;
   }
-  await redis.publish(values['channel-prefix'] + channel, message);
-  console.log(`published ${checked.right.type} on ${channel}`);
+  // Retried until logged; a retry of an event already logged is refused by the log (same run, same seq).
+  const appended = await publisher.publish(channel, message);
+  console.log(`published ${checked.right.type} on ${channel}${appended.outcome === 'appended' ? ` at log position ${appended.pos}` : ' (already logged)'}`);
 }
 
 const tradeId = `${agent}-${run}-1`;
@@ -63,5 +66,6 @@ try {
     }),
   );
 } finally {
-  redis.disconnect();
+  publisher.close();
+  await log.close();
 }

@@ -85,6 +85,15 @@ export class Bridge {
     }
   }
 
+  /**
+   * Forgets what waits and what was seen: the log was replaced (a new epoch), and messages heard for
+   * the old one must not be appended to the new one.
+   */
+  reset(): void {
+    this.waiting = [];
+    this.recentLegacy.clear();
+  }
+
   /** Messages waiting for a decision. */
   get pending(): number {
     return this.waiting.length;

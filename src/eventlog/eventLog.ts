@@ -18,6 +18,11 @@ export interface AppendRequest {
   readonly seq?: number;
   /** Whether the append also publishes the message on its pub/sub channel (default true; false when bridging a message already published). */
   readonly publish?: boolean;
+  /**
+   * The entry's time (ms) when it is not now: an imported entry keeps the time it was first logged at,
+   * so legacy events are dated as before. It is also the clock of the legacy dedup window.
+   */
+  readonly time?: number;
 }
 
 /** The outcome of one append: its position, or why it was not logged. */
@@ -61,6 +66,11 @@ export interface EventLog {
   read(after: number, count: number, blockMs: number): Promise<LogRead>;
   /** The epoch (made now when the log does not exist yet), newest and oldest positions. */
   bounds(): Promise<LogBounds>;
+  /**
+   * Gives the log a new epoch if it still has `followed`: for a log found behind a position already read
+   * (restored from an older persistence file), whose positions will be given to other entries. Returns the epoch now.
+   */
+  renewEpoch(followed: string): Promise<string>;
   /** The newest checkpoint stored for this reducer schema, if any. */
   loadCheckpoint(schema: string): Promise<StoredCheckpoint | undefined>;
   /** Stores a checkpoint unless a newer one of the same epoch is there, then trims the log (see `trim`). */

@@ -5,8 +5,8 @@ export interface FollowerHandlers {
   /** Entries in log order, each exactly once per epoch (a rebuild starts over). */
   onEntries(entries: readonly LogEntry[]): void;
   /**
-   * The log's epoch is not the one followed (Redis lost the log, or it was replaced): reading restarts
-   * from position 0 of `epoch` once this returns.
+   * The log's epoch is not the one followed (Redis lost the log, it was replaced, or it went back behind
+   * the position read and was given a new epoch): reading restarts from position 0 of `epoch` once this returns.
    */
   onEpoch(epoch: string): void;
   /**
@@ -96,6 +96,12 @@ export class LogFollower {
         this.epoch = read.epoch;
         this.position = 0;
         this.head = read.head;
+        continue;
+      }
+      if (read.head < this.position) {
+        // The log is behind what was read from it (restored from an older persistence file): its next
+        // positions would name other entries. It gets a new epoch, and reading starts over from it.
+        await this.log.renewEpoch(this.epoch).catch(() => undefined);
         continue;
       }
       this.head = read.head;

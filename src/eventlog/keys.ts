@@ -1,6 +1,6 @@
 /**
- * The Redis keys of one log. They share the hash tag `{pmarb}`, so on a Redis Cluster they live in one
- * slot and the scripts (which touch several of them) stay legal.
+ * The Redis keys of one log. The scripts touch several of them at once: on a Redis Cluster, give the
+ * deployment a channel prefix holding a hash tag (`{prod}:`) so they all live in one slot.
  */
 export interface LogKeys {
   /** The stream: entry id `<pos>-0`, fields `channel`, `message`, `time`. */
@@ -17,9 +17,9 @@ export interface LogKeys {
   checkpoint(schema: string): string;
 }
 
-/** The keys of the log under a channel prefix (`prod:` → `prod:{pmarb}:log`, …). */
+/** The keys of the log under a channel prefix (`prod:` → `prod:pmarb:log`, …). */
 export function logKeys(prefix: string): LogKeys {
-  const base = `${prefix}{pmarb}`;
+  const base = `${prefix}pmarb`;
   return {
     stream: `${base}:log`,
     meta: `${base}:meta`,

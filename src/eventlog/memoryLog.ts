@@ -27,7 +27,7 @@ export interface MemoryLogOptions {
  */
 export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   const now = options.now ?? Date.now;
-  const epoch = newEpoch();
+  let epoch = newEpoch();
   let entries: LogEntry[] = [];
   let head = 0;
   const seqs = new Map<string, number>();
@@ -48,7 +48,7 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
   };
 
   const appendOne = (request: AppendRequest): AppendOutcome => {
-    const at = now();
+    const at = request.time ?? now();
     const message = typeof request.message === 'string' ? Buffer.from(request.message) : Buffer.from(request.message);
     if (request.run !== undefined && request.seq !== undefined) {
       if (request.seq <= (seqs.get(request.run) ?? 0)) return { outcome: 'duplicate', epoch };
@@ -97,6 +97,10 @@ export function createMemoryLog(options: MemoryLogOptions = {}): EventLog {
     },
     bounds() {
       return Promise.resolve({ epoch, head, first: entries[0]?.pos ?? head + 1 });
+    },
+    renewEpoch(followed) {
+      if (followed === epoch) epoch = newEpoch();
+      return Promise.resolve(epoch);
     },
     loadCheckpoint(schema) {
       const held = checkpoints.get(schema);

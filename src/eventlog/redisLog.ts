@@ -1,6 +1,6 @@
-import Redis, { type RedisOptions } from 'ioredis';
+import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { redactUrl } from '../bus/redisBus';
+import { reconnectingOptions, redactUrl } from '../bus/redisBus';
 import { StatusListeners } from '../bus/eventBus';
 import {
   CHECKPOINT_HOLD_MS,
@@ -14,7 +14,7 @@ import {
   type StoredCheckpoint,
 } from './eventLog';
 import { logKeys } from './keys';
-import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
+import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
 /** Options of the Redis log. */
 export interface RedisLogOptions {
@@ -35,6 +35,7 @@ interface Scripts {
   pmarbBounds: ScriptCall;
   pmarbSaveCheckpoint: ScriptCall;
   pmarbTrim: ScriptCall;
+  pmarbRenewEpoch: ScriptCall;
 }
 
 /** Raw XREAD reply with buffers: [[stream, [[id, [field, value, …]], …]]] or null. */
@@ -49,13 +50,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const prefix = options.prefix ?? '';
   const keys = logKeys(prefix);
   const log = options.logger;
-  const maxDelay = options.maxRetryDelayMs ?? 2_000;
-  const connectionOptions: RedisOptions = {
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-    lazyConnect: true,
-  };
+  const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
   const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
   const reader = options.reads === true ? new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log-read' }) : undefined;
   commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
@@ -63,6 +58,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
   commands.defineCommand('pmarbSaveCheckpoint', { numberOfKeys: 2, lua: SAVE_CHECKPOINT_SCRIPT });
   commands.defineCommand('pmarbTrim', { numberOfKeys: 3, lua: TRIM_SCRIPT });
+  commands.defineCommand('pmarbRenewEpoch', { numberOfKeys: 1, lua: RENEW_EPOCH_SCRIPT });
   const scripts = commands as unknown as Scripts;
   const status = new StatusListeners();
   const clients = reader === undefined ? [commands] : [commands, reader];
@@ -141,12 +137,13 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
         ...appendArgs(request),
         candidateEpoch,
         LEGACY_DEDUP_WINDOW_MS,
+        request.time === undefined ? '' : String(request.time),
       )) as [number, string];
       return outcomeOf(pos, epoch);
     },
     async appendMany(requests): Promise<AppendOutcome[]> {
       if (requests.length === 0) return [];
-      const args = requests.flatMap(appendArgs);
+      const args = requests.flatMap((request) => [...appendArgs(request), request.time === undefined ? '' : String(request.time)]);
       const [epoch, ...positions] = (await scripts.pmarbAppendBatch(keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS, ...args)) as [
         string,
         ...number[],
@@ -171,6 +168,9 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     async bounds() {
       const [epoch, head, first] = (await scripts.pmarbBounds(keys.stream, keys.meta, candidateEpoch)) as [string, number, number];
       return { epoch, head, first };
+    },
+    async renewEpoch(followed) {
+      return (await scripts.pmarbRenewEpoch(keys.meta, followed, newEpoch())) as string;
     },
     async loadCheckpoint(schema): Promise<StoredCheckpoint | undefined> {
       const [epoch, pos, data] = await commands.hmgetBuffer(keys.checkpoint(schema), 'epoch', 'pos', 'data');

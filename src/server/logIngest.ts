@@ -2,9 +2,10 @@ import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { EventBus } from '../bus';
 import type { ServerConfig } from '../config';
-import { AGENT_CHANNELS, decodeEvent, type AgentChannel, type RejectReason } from '../events';
+import { AGENT_CHANNELS, type RejectReason } from '../events';
 import { Bridge, LogFollower, Publisher, type EventLog, type LogEntry } from '../eventlog';
 import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } from '../pipeline/checkpoint';
+import { reduceEntries, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
 import type { Fanout } from './fanout';
 import type { Metrics } from './metrics';
@@ -16,6 +17,9 @@ import type { RejectionLog } from './rejections';
  * checkpoint of this reducer schema), `gap` rebuilding after entries to apply were trimmed away,
  * `live` at the head.
  */
+/** Why the projections were built from the oldest log entry instead of a checkpoint. */
+export type RebuildReason = 'no_checkpoint' | 'unreadable_checkpoint' | 'other_epoch' | 'trimmed' | 'gap' | 'new_epoch';
+
 export type LogStatus = 'connecting' | 'replaying' | 'rebuilding' | 'gap' | 'live';
 
 /** What the ingest needs from the rest of the server. */
@@ -51,8 +55,9 @@ export class LogIngest {
   private readonly bridge: Bridge;
   private readonly bridgePublisher: Publisher;
   /** Per channel, the position of the last entry that changed it. */
-  private changedAt: Partial<Record<AgentChannel, number>> = {};
-  private catchUp: { readonly target: number; readonly startedAt: number; readonly from: number } | undefined;
+  private changedAt: ChannelVersions = {};
+  /** Set while replaying or rebuilding: where it started, and when. Ends at the first read that reaches the head. */
+  private catchUp: { readonly startedAt: number; readonly from: number } | undefined;
   private lastEntryTime = 0;
   private checkpointedAt = 0;
   private checkpointTimer: ReturnType<typeof setInterval> | undefined;
@@ -168,35 +173,36 @@ export class LogIngest {
     await this.follower?.stop();
   }
 
-  /** The newest checkpoint of this schema and epoch whose position the log still continues from. */
+  /**
+   * The newest checkpoint of this schema and epoch whose position the log still continues from; when
+   * there is none, why (logged and counted in `pmarb_log_rebuilds_total{reason}`): the projections are
+   * then built from the oldest entry held.
+   */
   private async loadCheckpoint(epoch: string, first: number): Promise<Checkpoint | undefined> {
+    const found = await this.findCheckpoint(epoch, first);
+    if ('checkpoint' in found) return found.checkpoint;
+    this.deps.metrics.rebuilds.inc({ reason: found.reason });
+    this.log.warn({ schema: REDUCER_SCHEMA, reason: found.reason }, `${found.why}; building the projections from the oldest log entry`);
+    return undefined;
+  }
+
+  private async findCheckpoint(epoch: string, first: number): Promise<{ checkpoint: Checkpoint } | { reason: RebuildReason; why: string }> {
     let stored;
     try {
       stored = await this.deps.log.loadCheckpoint(REDUCER_SCHEMA);
     } catch (error) {
-      this.log.warn({ err: error }, 'cannot read the checkpoint; rebuilding from the log');
-      return undefined;
+      return { reason: 'unreadable_checkpoint', why: `cannot read the checkpoint (${(error as Error).message})` };
     }
-    if (stored === undefined) {
-      this.log.info({ schema: REDUCER_SCHEMA }, 'no checkpoint for this reducer schema; building the projections from the oldest log entry');
-      return undefined;
-    }
+    if (stored === undefined) return { reason: 'no_checkpoint', why: `no checkpoint for reducer schema ${REDUCER_SCHEMA}` };
     const decoded = decodeCheckpoint(stored.data);
-    if (E.isLeft(decoded)) {
-      this.log.warn({ reason: decoded.left }, 'checkpoint not usable; rebuilding from the oldest log entry');
-      return undefined;
-    }
+    if (E.isLeft(decoded)) return { reason: 'unreadable_checkpoint', why: `checkpoint not usable: ${decoded.left}` };
     const checkpoint = decoded.right;
-    if (checkpoint.epoch !== epoch) {
-      this.log.warn({ checkpoint: checkpoint.epoch, log: epoch }, 'checkpoint belongs to another log epoch; rebuilding from the oldest log entry');
-      return undefined;
-    }
+    if (checkpoint.epoch !== epoch) return { reason: 'other_epoch', why: `the checkpoint belongs to log epoch ${checkpoint.epoch}, the log is ${epoch}` };
     if (checkpoint.pos + 1 < first) {
       this.deps.metrics.logGaps.inc();
-      this.log.warn({ pos: checkpoint.pos, first }, 'the log no longer holds the entries after the checkpoint; rebuilding from the oldest log entry');
-      return undefined;
+      return { reason: 'trimmed', why: `the log no longer holds the entries after the checkpoint (at ${checkpoint.pos}, oldest held ${first})` };
     }
-    return checkpoint;
+    return { checkpoint };
   }
 
   private restore(checkpoint: Checkpoint): void {
@@ -207,7 +213,7 @@ export class LogIngest {
   }
 
   private beginCatchUp(from: number, target: number): void {
-    this.catchUp = target > from ? { target, startedAt: Date.now(), from } : undefined;
+    this.catchUp = target > from ? { startedAt: Date.now(), from } : undefined;
     this.deps.fanout.observeLatency = this.catchUp === undefined;
     if (this.catchUp === undefined) this.becameLive(from, Date.now());
   }
@@ -225,9 +231,27 @@ export class LogIngest {
   }
 
   private apply(entries: readonly LogEntry[]): void {
+    const { fanout, metrics, config } = this.deps;
+    const observe = (entry: LogEntry, reduced: EntryOutcome): void => {
+      this.eventsIn += 1;
+      this.eventsInByChannel.get(entry.channel)?.inc();
+      if (reduced.outcome === 'rejected') {
+        this.reject(reduced.rejected.reason);
+        this.deps.rejections.record(reduced.rejected, new Date(entry.time));
+        this.bridge.sawLegacy(entry.channel, entry.message);
+        return;
+      }
+      if (reduced.undated) this.bridge.sawLegacy(entry.channel, entry.message);
+      const { reduction } = reduced;
+      if (reduction.outcome === 'duplicate') metrics.duplicates.inc();
+      if (reduction.lost > 0) metrics.lost.inc(reduction.lost);
+      for (const channel of reduction.touched) fanout.touch(channel, reduced.ts, entry.pos);
+      if (config.flushMs === 0) fanout.flush();
+    };
+    // One entry at a time: an entry that makes a handler throw is a counted fault, and the next entries still apply.
     for (const entry of entries) {
       try {
-        this.applyOne(entry);
+        reduceEntries({ states: this.projections, versions: this.changedAt }, [entry], config, observe);
       } catch (error) {
         this.deps.fault('log entry', error);
       }
@@ -237,32 +261,6 @@ export class LogIngest {
       this.lastEntryTime = last.time;
       this.deps.metrics.logPosition.set(last.pos);
     }
-  }
-
-  /** One entry: decoded (or rejected with a reason), reduced, its channels marked for the next flush. */
-  private applyOne(entry: LogEntry): void {
-    const { fanout, metrics, config } = this.deps;
-    this.eventsIn += 1;
-    this.eventsInByChannel.get(entry.channel)?.inc();
-    const decoded = decodeEvent(entry.channel, entry.message, { maxBytes: config.maxEventBytes });
-    if (E.isLeft(decoded)) {
-      this.reject(decoded.left.reason);
-      this.deps.rejections.record(decoded.left, new Date(entry.time));
-      this.bridge.sawLegacy(entry.channel, entry.message);
-      return;
-    }
-    const event = decoded.right;
-    const receivedAt = event.meta.ts === null ? new Date(entry.time).toISOString() : undefined;
-    if (receivedAt !== undefined) this.bridge.sawLegacy(entry.channel, entry.message);
-    const result = this.projections.apply(event, receivedAt);
-    if (result.outcome === 'duplicate') metrics.duplicates.inc();
-    if (result.lost > 0) metrics.lost.inc(result.lost);
-    const ts = event.meta.ts ?? (receivedAt as string);
-    for (const channel of result.touched) {
-      this.changedAt[channel] = entry.pos;
-      fanout.touch(channel, ts, entry.pos);
-    }
-    if (config.flushMs === 0) fanout.flush();
   }
 
   private reject(reason: RejectReason): void {
@@ -279,20 +277,24 @@ export class LogIngest {
     metrics.logLagEntries.set(this.lagEntries);
     metrics.logLagSeconds.set(this.lagMs / 1000);
     const catchUp = this.catchUp;
-    if (catchUp !== undefined && (this.follower?.position ?? 0) >= catchUp.target) this.becameLive(catchUp.from, catchUp.startedAt);
+    if (catchUp !== undefined && atHead) this.becameLive(catchUp.from, catchUp.startedAt);
     this.bridge.settle(read, atHead);
   }
 
   /** The log was replaced (Redis lost it, or it was reset): start over from its first entry. */
   private newEpoch(epoch: string): void {
     this.deps.metrics.logEpochChanges.inc();
+    this.deps.metrics.rebuilds.inc({ reason: 'new_epoch' });
     this.log.warn({ from: this.epoch, to: epoch }, 'the log has a new epoch (Redis lost it or it was replaced); rebuilding the projections from it');
+    // What the bridge heard belonged to the old log: appending it to the new one would add events its producers never logged there.
+    this.bridge.reset();
     this.startOver('rebuilding', epoch, `log epoch changed to ${epoch}`);
   }
 
   /** Entries after `after` are gone: rebuild from the oldest one held. */
   private gap(after: number, next: number): void {
     this.deps.metrics.logGaps.inc();
+    this.deps.metrics.rebuilds.inc({ reason: 'gap' });
     this.log.warn({ after, next }, 'log entries to apply were trimmed away; rebuilding the projections from the oldest entry held');
     this.startOver('gap', this.epoch, 'log gap: projections rebuilt');
   }
@@ -305,8 +307,7 @@ export class LogIngest {
     this.deps.fanout.epoch = epoch;
     this.deps.fanout.reset(this.versions(), false);
     this.deps.onReset(reason);
-    const follower = this.follower;
-    this.catchUp = { target: follower?.head ?? 0, startedAt: Date.now(), from: 0 };
+    this.catchUp = { startedAt: Date.now(), from: 0 };
     this.deps.fanout.observeLatency = false;
   }
 

@@ -1,5 +1,14 @@
 import * as client from 'prom-client';
 
+/**
+ * `counter` with a series at 0 for each of its known `outcomes`: an outcome that has not happened yet
+ * reads as 0 rather than as no data (a rate of it, a dashboard panel, an alert on it all work from the start).
+ */
+function withOutcomes<T extends client.Counter<'outcome'>>(counter: T, outcomes: readonly string[]): T {
+  for (const outcome of outcomes) counter.inc({ outcome }, 0);
+  return counter;
+}
+
 /** The server's Prometheus metrics, on a registry of their own (several servers may share a process in tests). */
 export function createMetrics() {
   const registry = new client.Registry();
@@ -52,17 +61,32 @@ export function createMetrics() {
     replayedEvents: new client.Gauge({ name: 'pmarb_log_replayed_events', help: 'Entries applied by the last start-up or rebuild before reaching the head', registers }),
     logGaps: new client.Counter({ name: 'pmarb_log_gaps_total', help: 'Times entries to apply were gone from the log (trimmed) and the projections were rebuilt', registers }),
     logEpochChanges: new client.Counter({ name: 'pmarb_log_epoch_changes_total', help: 'Times the log was found replaced (a new epoch)', registers }),
-    checkpoints: new client.Counter({ name: 'pmarb_log_checkpoints_total', help: 'Checkpoints written', labelNames: ['outcome'] as const, registers }),
-    bridged: new client.Counter({
-      name: 'pmarb_log_bridged_total',
-      help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed',
-      labelNames: ['outcome'] as const,
-      registers,
-    }),
-    resumes: new client.Counter({
-      name: 'pmarb_resumes_total',
-      help: 'Channels a reconnecting client asked to resume, by outcome: resumed, or snapshot',
-      labelNames: ['outcome'] as const,
+    checkpoints: withOutcomes(
+      new client.Counter({ name: 'pmarb_log_checkpoints_total', help: 'Checkpoints written, by outcome: written, or failed', labelNames: ['outcome'] as const, registers }),
+      ['written', 'failed'],
+    ),
+    bridged: withOutcomes(
+      new client.Counter({
+        name: 'pmarb_log_bridged_total',
+        help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed',
+        labelNames: ['outcome'] as const,
+        registers,
+      }),
+      ['skipped', 'appended', 'duplicate', 'failed'],
+    ),
+    resumes: withOutcomes(
+      new client.Counter({
+        name: 'pmarb_resumes_total',
+        help: 'Channels a reconnecting client asked to resume, by outcome: resumed, or snapshot',
+        labelNames: ['outcome'] as const,
+        registers,
+      }),
+      ['resumed', 'snapshot'],
+    ),
+    rebuilds: new client.Counter({
+      name: 'pmarb_log_rebuilds_total',
+      help: 'Times the projections were built from the oldest log entry instead of a checkpoint, by reason: no_checkpoint, unreadable_checkpoint, other_epoch, trimmed, gap, new_epoch',
+      labelNames: ['reason'] as const,
       registers,
     }),
     refusals: new client.Counter({

@@ -16,6 +16,7 @@ import {
   viewsOf,
   type KillableRedis,
   type ServerProcess,
+  type Views,
 } from './support';
 import Redis from 'ioredis';
 
@@ -47,6 +48,12 @@ async function killServer(s: ServerProcess): Promise<void> {
   await s.cli.exited;
 }
 
+/** What a client holds of every agent channel, once its versions are the reference's (or after 5 s). */
+async function clientViews(client: ProjectionClient, reference: Views): Promise<Views> {
+  for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
+  return Object.fromEntries(AGENT_CHANNELS.map((c) => [c, { version: client.version(c) ?? -1, state: client.state(c) }]));
+}
+
 function publisher(url: string, prefix: string): LedgerPublisher {
   const p = new LedgerPublisher(url, prefix);
   cleanups.push(() => p.close());
@@ -67,6 +74,10 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     await pub.emit('a', 300); // while it replays
     const reference = referenceViews(pub.ledger);
     expect(await convergedViews(second.http, reference)).toEqual(reference);
+    // Our publisher appends through the log's script: the server's bridge heard every event and appended none.
+    expect(await metricValue(second.admin, 'pmarb_log_bridged_total', 'outcome="appended"')).toBe(0);
+    expect(await metricValue(second.admin, 'pmarb_log_bridged_total', 'outcome="skipped"')).toBeGreaterThan(0);
+    expect(await metricValue(second.admin, 'pmarb_log_rebuilds_total')).toBe(0);
     const replayed = await metricValue(second.admin, 'pmarb_log_replayed_events');
     expect(replayed).toBeGreaterThan(0);
     expect(replayed).toBeLessThan(pub.ledger.length);
@@ -110,6 +121,7 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     const s = await server(redis.url, prefix);
     const reference = referenceViews(pub.ledger);
     expect(await convergedViews(s.http, reference)).toEqual(reference);
+    expect(await metricValue(s.admin, 'pmarb_log_rebuilds_total', 'reason="no_checkpoint"')).toBe(1);
   }, 60_000);
 
   it('given two instances, when a client moves from one to the other, then it resumes without a snapshot and all three agree with the ledger', async () => {
@@ -135,8 +147,7 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     const [viewsA, viewsB] = await Promise.all([convergedViews(a.http, reference), convergedViews(b.http, reference)]);
     expect(viewsA).toEqual(reference);
     expect(viewsB).toEqual(reference);
-    for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
-    for (const channel of AGENT_CHANNELS) expect({ version: client.version(channel), state: client.state(channel) }).toEqual(reference[channel]);
+    expect(await clientViews(client, reference)).toEqual(reference);
     expect(client.stats.resumes).toBe(AGENT_CHANNELS.length);
     expect(client.stats.snapshots).toBe(snapshots);
     expect(client.stats.reconnects).toBe(1);
@@ -185,8 +196,8 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     expect(health.epoch).not.toBe(oldEpoch);
     expect(await convergedViews(s.http, reference, 30_000)).toEqual(reference);
     expect(await metricValue(s.admin, 'pmarb_log_epoch_changes_total')).toBe(1);
-    for (let i = 0; i < 200 && !AGENT_CHANNELS.every((c) => client.version(c) === reference[c]?.version); i += 1) await sleep(25);
-    for (const channel of AGENT_CHANNELS) expect({ version: client.version(channel), state: client.state(channel) }).toEqual(reference[channel]);
+    expect(await healthOf(s.http)).toMatchObject({ status: 'healthy', log: 'live' });
+    expect(await clientViews(client, reference)).toEqual(reference);
     expect(client.stats.resumes).toBe(0);
     expect(client.stats.snapshots).toBeGreaterThanOrEqual(snapshots + AGENT_CHANNELS.length);
     expect(await viewsOf(s.http)).toEqual(reference);

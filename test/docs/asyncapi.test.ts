@@ -4,10 +4,12 @@ import { Parser } from '@asyncapi/parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, ERROR_CODES } from '../../src/client';
+import * as t from 'io-ts';
+import { CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_SERVICE_RESTART, ERROR_CODES } from '../../src/client';
 import { AGENT_CHANNELS, CATALOG, encodeEvent, type EventTag } from '../../src/events';
+import { EnvelopeV1 } from '../../src/events/envelope';
 import { Projector } from '../../src/pipeline/projector';
-import { agentUpdates, riskState, type AgentUpdatesState, type RiskState } from '../../src/projections';
+import { agentUpdates, riskState, type AgentUpdatesState, type PortfolioSummaryState, type RiskState } from '../../src/projections';
 import { SYSTEM_CHANNEL } from '../../src/server/systemProjection';
 import { arbOutgoingEvent } from '../events/arbitraries';
 import { arbStream } from '../pipeline/streams';
@@ -40,6 +42,21 @@ function redisMessages(): Map<string, string> {
   return found;
 }
 
+/**
+ * A value with every member `codec` declares, optional ones included (`t.partial` members of an
+ * intersection too), arrays with one such item: what the drift check needs to see every key the
+ * codec lets through. Leaves (decimals, strings, maps keyed by data) are a placeholder string.
+ */
+function everyField(codec: t.Mixed): unknown {
+  if (codec instanceof t.IntersectionType) return Object.assign({}, ...(codec.types as t.Mixed[]).map(everyField) as object[]);
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType) {
+    return Object.fromEntries(Object.entries(codec.props as Record<string, t.Mixed>).map(([key, member]) => [key, everyField(member)]));
+  }
+  if (codec instanceof t.ArrayType) return [everyField(codec.type as t.Mixed)];
+  if (codec instanceof t.RefinementType) return everyField(codec.type as t.Mixed);
+  return 'x';
+}
+
 /** Every `additionalProperties: false` in the document, by path. */
 function closedObjects(value: unknown, path: string): string[] {
   if (typeof value !== 'object' || value === null) return [];
@@ -67,7 +84,7 @@ describe('docs/asyncapi.yaml', () => {
   it('names every error code and close code of the protocol, forbidden and the access-control closes included', () => {
     const codes = schemas.schema('ErrorCode').enum as string[];
     expect(codes).toEqual(expect.arrayContaining([...ERROR_CODES, 'forbidden']));
-    expect(schemas.schema('CloseCode').enum).toEqual([CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, 4401, 4403, 4429]);
+    expect(schemas.schema('CloseCode').enum).toEqual([CLOSE_GOING_AWAY, CLOSE_POLICY_VIOLATION, CLOSE_SERVICE_RESTART, 4401, 4403, 4429]);
     expect(Object.keys(schemas.schema('SubscribedFrame').properties ?? {})).toEqual(expect.arrayContaining(['epoch', 'resumed']));
     expect(Object.keys(schemas.schema('HeartbeatFrame').properties ?? {})).toContain('epoch');
     expect(Object.keys(schemas.schema('SubscribeMessage').properties ?? {})).toContain('since');
@@ -153,13 +170,41 @@ describe('docs/asyncapi.yaml', () => {
       expect(schemas.undeclared('AgentUpdatesState', grownAgents(agentUpdates.initial, allocator))).toEqual(['/allocator/strategies/oracle-sniper/sharpe']);
     });
 
-    it('given the fields being added elsewhere, then they are declared already (optional)', () => {
-      const marked = { ...riskState.evolve(riskState.initial, guardian), marked_value: '512.5', unrealised_pnl: '2.5' };
-      expect(schemas.errors('RiskState', marked)).toEqual([]);
-      expect(schemas.undeclared('RiskState', marked)).toEqual([]);
-      const snapshot = { v: 1, id: 'g:r:1', agent: 'g', seq: 1, ts: '2026-01-01T00:00:00Z', as_of: '2026-01-01T22:00:00Z', type: 'state_update', data: { current_value: '1', high_water_mark: '1', daily_pnl: '0', halted: false, as_of: '2026-01-01T22:00:00Z' } };
-      expect(schemas.errors('GuardianSnapshotEvent', snapshot)).toEqual([]);
-      expect(schemas.undeclared('GuardianSnapshotEvent', snapshot)).toEqual([]);
+    it('given a guardian snapshot with marked equity and an envelope with a simulated time, then risk.state and portfolio.summary carry the fields and their schemas declare them', () => {
+      const marked = v1('guardian.snapshot', { current_value: '510', high_water_mark: '520', daily_pnl: '10', halted: false, marked_value: '512.5', unrealised_pnl: '2.5', marked_high_water_mark: '530' });
+      const event = { ...marked, meta: { ...marked.meta, asOf: '2026-01-01T22:00:00Z' } };
+      const projector = new Projector();
+      projector.apply(event);
+      const risk = projector.state('risk.state') as RiskState;
+      expect(risk).toMatchObject({ marked_value: '512.5', unrealised_pnl: '2.5', marked_high_water_mark: '530', marked_drawdown: '17.5', marked_drawdown_pct: '0.033019', as_of: '2026-01-01T22:00:00Z' });
+      const portfolio = projector.state('portfolio.summary') as PortfolioSummaryState;
+      expect(portfolio).toMatchObject({ marked_value: '512.5', unrealised_pnl: '2.5', as_of: '2026-01-01T22:00:00Z' });
+      expect(portfolio.equity_curve.at(-1)?.as_of).toBe('2026-01-01T22:00:00Z');
+      for (const [schema, state] of [['RiskState', risk], ['PortfolioSummaryState', portfolio]] as const) {
+        expect(schemas.errors(schema, state), schema).toEqual([]);
+        expect(schemas.undeclared(schema, state), schema).toEqual([]);
+      }
+    });
+
+    it('given every field the event codecs accept, optional ones included, then each message schema declares it (v1 envelope with as_of)', () => {
+      const messages = redisMessages();
+      const envelope = everyField(EnvelopeV1) as Record<string, unknown>;
+      expect(Object.keys(envelope)).toContain('as_of');
+      const found = (Object.keys(CATALOG) as EventTag[]).flatMap((tag) => {
+        const { channel, wireType, codec } = CATALOG[tag];
+        const data = everyField(codec as t.Mixed);
+        return schemas.undeclared(messages.get(`${channel} ${wireType}`) ?? 'missing', { ...envelope, type: wireType, data }).map((p) => `${tag}: ${p}`);
+      });
+      expect(found).toEqual([]);
+      // Not vacuous: the skeletons reach the optional fields, nested ones included.
+      expect(everyField(CATALOG['executor.snapshot'].codec)).toMatchObject({ recent_trades: [{ shares: 'x', closes_trade_id: 'x' }] });
+      expect(everyField(CATALOG['trade.settled'].codec)).toHaveProperty('released_exposure');
+    });
+
+    it('given a codec field the document does not declare, then the codec check names it', () => {
+      const grown = t.intersection([CATALOG['trade.settled'].codec, t.partial({ fee_rebate: t.string })]);
+      const message = { ...(everyField(EnvelopeV1) as object), type: 'trade.settled', data: everyField(grown) };
+      expect(schemas.undeclared('TradeSettledEvent', message)).toEqual(['/data/fee_rebate']);
     });
   });
 });

@@ -80,6 +80,17 @@ describe('the bridge from pub/sub into the log', () => {
     expect(s.counts).toEqual(['skipped', 'appended', 'duplicate']);
   });
 
+  it('given a reset (the log was replaced), then nothing heard before it is appended', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', v1(1));
+    s.bridge.offer('risk.state', legacy);
+    s.bridge.reset();
+    s.bridge.settle(s.issueRead(), true);
+    await settled();
+    expect(s.appended).toEqual([]);
+    expect(s.bridge.pending).toBe(0);
+  });
+
   it('bridges garbage too, so every instance logs and rejects it the same way', async () => {
     const s = setup();
     s.bridge.offer('risk.state', Buffer.from('not json'));

@@ -50,8 +50,17 @@ describe('the Grafana dashboard', () => {
     expect(reads('pmarb_events_duplicate_total')).toBe(true);
   });
 
-  it('keeps a place for the durable log: a row of its own', () => {
+  it('has a durable log row: lag in entries and seconds, entries applied per second, bridged messages, resumes and checkpoints by outcome, gaps and epoch changes', () => {
     expect(dashboard.panels.some((p) => p.type === 'row' && p.title === 'Durable log')).toBe(true);
+    const queries = panelQueries(dashboard).map((q) => q.expr);
+    const reads = (metric: string, extra: RegExp = /./): boolean => queries.some((q) => metricNamesOf(q).includes(metric) && extra.test(q));
+    expect(reads('pmarb_log_lag_entries')).toBe(true);
+    expect(reads('pmarb_log_lag_seconds')).toBe(true);
+    expect(reads('pmarb_log_position', /\brate\(/)).toBe(true);
+    for (const counter of ['pmarb_log_bridged_total', 'pmarb_resumes_total', 'pmarb_log_checkpoints_total']) expect(reads(counter, /by \(outcome\)/), counter).toBe(true);
+    expect(reads('pmarb_log_gaps_total')).toBe(true);
+    expect(reads('pmarb_log_epoch_changes_total')).toBe(true);
+    expect(dashboard.panels.filter((p) => p.type === 'text')).toEqual([]);
   });
 });
 

@@ -83,6 +83,7 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
     expect(JSON.parse(esm.stdout)).toEqual(fromCjs);
     expect(fromCjs.client).toEqual(expect.arrayContaining(['ProjectionClient', 'applyPatch', 'ERROR_CODES']));
     expect(fromCjs.events).toEqual(expect.arrayContaining(['decodeEvent', 'encodeEvent', 'CATALOG', 'TradeExecuted']));
+    expect(fromCjs.publisher).toEqual(expect.arrayContaining(['Publisher', 'createRedisLog', 'runKeyOf']));
     for (const file of ['client.mjs', 'client.cjs']) {
       const code = readFileSync(join(project, 'node_modules', 'pm-arb', 'dist', 'entries', file), 'utf8');
       expect(code, file).not.toMatch(/\brequire\(|^\s*import\b|\bimport\(/m);
@@ -104,9 +105,9 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
     const result = await runExample(project, 'publish.js', ['--redis', 'url' in redis ? redis.url : '', '--channel-prefix', h.config.channelPrefix, '--agent', 'consumer-test']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout.trim().split('\n')).toEqual([
-      'published agent.heartbeat on agent.updates',
-      'published trade.executed on trade.results',
-      'published trade.settled on trade.results',
+      expect.stringMatching(/^published agent\.heartbeat on agent\.updates at log position \d+$/),
+      expect.stringMatching(/^published trade\.executed on trade\.results at log position \d+$/),
+      expect.stringMatching(/^published trade\.settled on trade\.results at log position \d+$/),
     ]);
     const agentsState = await snapshotUntil<{ agents: Record<string, { role: string }> }>(h, 'agent.updates', (s) => s.agents['consumer-test'] !== undefined);
     await snapshotUntil<{ trade_count: number }>(h, 'trade.results', (s) => s.trade_count > before.state.trade_count);
