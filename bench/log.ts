@@ -126,10 +126,12 @@ async function memoryPerMillion(redisProcess: RedisProcess): Promise<{ entries: 
   return { entries: ENTRIES, bytesPerMillion: ((after - before) / ENTRIES) * 1e6 };
 }
 
-/** A `pm-arb server` process on a free port; resolves with its port once it printed its banner. */
+/** A `pm-arb server` process on free ports; resolves with its admin listener's port (/health, /metrics) once it printed its banner. */
 async function startServer(url: string, prefix: string): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), 'server', '--port', String(port), '--redis', url, '--channel-prefix', prefix, '--checkpoint-ms', '1000'], {
+  const adminPort = await freePort();
+  const args = ['server', '--port', String(port), '--admin-port', String(adminPort), '--redis', url, '--channel-prefix', prefix, '--checkpoint-ms', '1000'];
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], {
     cwd: ROOT,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -141,7 +143,7 @@ async function startServer(url: string, prefix: string): Promise<{ port: number;
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
   return {
-    port,
+    port: adminPort,
     stop: async () => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');

@@ -100,6 +100,18 @@ export const ServerConfig = t.type({
   resumeWindowSec: intOption('ResumeWindow', 0, 3600, 'expected seconds from 0 (no resume) to 3600'),
   maxLogLagMs: intOption('MaxLogLagMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
   bridge: OnOff,
+  adminHost: NonEmpty,
+  adminPort: intOption('AdminPort', 0, 65535, 'expected a port number from 0 to 65535'),
+  authSecret: AnyText,
+  authPublicKey: AnyText,
+  authJwks: AnyText,
+  allowedOrigins: AnyText,
+  allowedHosts: AnyText,
+  trustedProxies: AnyText,
+  maxConnections: intOption('MaxConnections', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  maxConnectionsPerIp: intOption('MaxConnectionsPerIp', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  abuseWaitSec: intOption('AbuseWait', 0, 86_400, 'expected seconds from 0 to 86400'),
+  serveSourceMaps: OnOff,
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -138,6 +150,18 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   resumeWindowSec: { flag: '--resume-window', env: 'RESUME_WINDOW', default: '30', help: 'seconds a published state stays available to clients resuming from it' },
   maxLogLagMs: { flag: '--max-log-lag-ms', env: 'MAX_LOG_LAG_MS', default: '5000', help: 'log lag beyond which /health reports degraded' },
   bridge: { flag: '--bridge', env: 'BRIDGE', default: 'on', help: 'append messages seen only on pub/sub (PUBLISH-only producers) to the log: on or off' },
+  adminHost: { flag: '--admin-host', env: 'ADMIN_HOST', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /rejected)' },
+  adminPort: { flag: '--admin-port', env: 'ADMIN_PORT', default: '9464', help: 'port of the admin listener; 0 picks a free one' },
+  authSecret: { flag: '--auth-secret', env: 'AUTH_SECRET', default: '', help: 'HS256 secret (32+ characters) that turns access control on; prefer the variable' },
+  authPublicKey: { flag: '--auth-public-key', env: 'AUTH_PUBLIC_KEY', default: '', help: 'PEM public key file (RS256 or ES256) that turns access control on' },
+  authJwks: { flag: '--auth-jwks', env: 'AUTH_JWKS', default: '', help: 'JWKS file (RS256/ES256 keys by kid) that turns access control on' },
+  allowedOrigins: { flag: '--allowed-origins', env: 'ALLOWED_ORIGINS', default: '', help: 'comma-separated origins let in (* any); unset: loopback origins when listening on loopback, else any' },
+  allowedHosts: { flag: '--allowed-hosts', env: 'ALLOWED_HOSTS', default: '', help: 'comma-separated Host names (name or name:port; * any); unset: loopback names when listening on loopback, else any' },
+  trustedProxies: { flag: '--trusted-proxies', env: 'TRUSTED_PROXIES', default: '', help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed' },
+  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', default: '20000', help: 'open WebSocket connections in total (more: closed with 4429); 0 = no cap' },
+  maxConnectionsPerIp: { flag: '--max-connections-per-ip', env: 'MAX_CONNECTIONS_PER_IP', default: '256', help: 'open WebSocket connections per client address (more: 4429); 0 = no cap' },
+  abuseWaitSec: { flag: '--abuse-wait', env: 'ABUSE_WAIT', default: '30', help: 'seconds an address closed for abuse (1008) is refused with 4429' },
+  serveSourceMaps: { flag: '--serve-source-maps', env: 'SERVE_SOURCE_MAPS', default: 'off', help: 'serve the dashboard\'s .map files: on or off' },
 };
 
 /** A positive number up to `max`, decimals allowed. */
@@ -298,7 +322,7 @@ export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
 export function usageOf(command: string, specs: Readonly<Record<string, OptionSpec>>): string {
   const rows = Object.values(specs).map((spec) => {
     const shown = spec.default === '' ? '(none)' : spec.default;
-    return `  ${`${spec.flag} <value>`.padEnd(26)} ${spec.env.padEnd(18)} ${spec.help} [default: ${shown}]`;
+    return `  ${`${spec.flag} <value>`.padEnd(34)} ${spec.env.padEnd(24)} ${spec.help} [default: ${shown}]`;
   });
   return [`Usage: pm-arb ${command} [options]`, '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
 }

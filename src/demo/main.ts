@@ -1,6 +1,8 @@
+import * as E from 'fp-ts/Either';
 import { runAgents } from '../agents';
 import { commandConfig, DEMO_OPTIONS, DemoConfig, type ServerConfig } from '../config';
 import { logger } from '../log';
+import { createAccess } from '../server/access';
 import { startupBanner } from '../server/main';
 import { startServer, type RunningServer } from '../server/server';
 import { untilShutdown } from '../shutdown';
@@ -15,6 +17,11 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
   const parsed = commandConfig('demo', DemoConfig, DEMO_OPTIONS, argv, process.env);
   if ('exit' in parsed) return parsed.exit;
   const { config } = parsed;
+  const access = createAccess(config);
+  if (E.isLeft(access)) {
+    process.stderr.write(`pm-arb demo: ${access.left}\n`);
+    return 2;
+  }
   const log = logger.child({ module: 'demo' });
 
   const source = await findBusSource(config.redisUrl);
@@ -49,7 +56,7 @@ export async function runDemoCommand(argv: readonly string[]): Promise<number> {
 
   process.stdout.write(
     [
-      startupBanner(serverConfig, server.port).trimEnd(),
+      startupBanner(serverConfig, server.port, server.adminPort).trimEnd(),
       `  events     ${describeBusSource(source)}`,
       `  agents     run ${agents.runId}, seed ${config.seed}, speed ${config.speed}x, bankroll $${config.bankroll}`,
       '',

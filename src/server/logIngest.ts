@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config';
 import { AGENT_CHANNELS, type RejectReason } from '../events';
 import { Bridge, LogFollower, Publisher, type EventLog, type LogEntry } from '../eventlog';
 import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } from '../pipeline/checkpoint';
-import { reduceEntries, type ChannelVersions } from '../pipeline/logReduction';
+import { reduceEntries, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
 import type { Fanout } from './fanout';
 import type { Metrics } from './metrics';
@@ -35,6 +35,8 @@ export interface IngestDeps {
   onReset(reason: string): void;
   /** The epoch and starting states are known (status left `connecting`). */
   onReady(): void;
+  /** Counts and logs an exception a message made a handler throw (a bug: the message is skipped, the server goes on). */
+  fault(handler: string, error: unknown): void;
 }
 
 /**
@@ -107,7 +109,14 @@ export class LogIngest {
   async start(): Promise<void> {
     const { config, log, bus } = this.deps;
     if (config.bridge) {
-      bus.subscribe(AGENT_CHANNELS, (channel, payload) => this.bridge.offer(channel, payload)).catch((error: unknown) => {
+      const offer = (channel: string, payload: Buffer): void => {
+        try {
+          this.bridge.offer(channel, payload);
+        } catch (error) {
+          this.deps.fault('redis message', error);
+        }
+      };
+      bus.subscribe(AGENT_CHANNELS, offer).catch((error: unknown) => {
         if (!this.stopped) this.log.error({ err: error }, 'subscribing the bridge to pub/sub failed');
       });
     }
@@ -223,7 +232,7 @@ export class LogIngest {
 
   private apply(entries: readonly LogEntry[]): void {
     const { fanout, metrics, config } = this.deps;
-    reduceEntries({ states: this.projections, versions: this.changedAt }, entries, config, (entry, reduced) => {
+    const observe = (entry: LogEntry, reduced: EntryOutcome): void => {
       this.eventsIn += 1;
       this.eventsInByChannel.get(entry.channel)?.inc();
       if (reduced.outcome === 'rejected') {
@@ -238,11 +247,19 @@ export class LogIngest {
       if (reduction.lost > 0) metrics.lost.inc(reduction.lost);
       for (const channel of reduction.touched) fanout.touch(channel, reduced.ts, entry.pos);
       if (config.flushMs === 0) fanout.flush();
-    });
+    };
+    // One entry at a time: an entry that makes a handler throw is a counted fault, and the next entries still apply.
+    for (const entry of entries) {
+      try {
+        reduceEntries({ states: this.projections, versions: this.changedAt }, [entry], config, observe);
+      } catch (error) {
+        this.deps.fault('log entry', error);
+      }
+    }
     const last = entries[entries.length - 1];
     if (last !== undefined) {
       this.lastEntryTime = last.time;
-      metrics.logPosition.set(last.pos);
+      this.deps.metrics.logPosition.set(last.pos);
     }
   }
 

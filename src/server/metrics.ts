@@ -89,6 +89,18 @@ export function createMetrics() {
       labelNames: ['reason'] as const,
       registers,
     }),
+    refusals: new client.Counter({
+      name: 'pmarb_ws_refusals_total',
+      help: 'Upgrades accepted and closed at once, by close code (4401 token, 4403 origin/host, 4429 caps, 1008 bad query)',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    handlerFaults: new client.Counter({
+      name: 'pmarb_handler_faults_total',
+      help: 'Exceptions caught in HTTP, WebSocket and Redis handlers (each a server bug; the request got a 4xx or an error frame)',
+      labelNames: ['handler'] as const,
+      registers,
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import * as E from 'fp-ts/Either';
 import type { Logger } from 'pino';
 import type { us_listen_socket } from 'uWebSockets.js';
 import type { EventBus } from '../bus';
@@ -8,11 +9,15 @@ import type { EventLog } from '../eventlog';
 import type { ProjectionStates } from '../pipeline/projectionStates';
 import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
-import { registerHttpRoutes } from './http';
+import { originPolicy, refuseHost } from '../auth/origins';
+import { createAccess } from './access';
+import { createGuard } from './guard';
+import { healthReply, registerAdminRoutes, registerHttpRoutes } from './http';
 import { LogIngest, type LogStatus } from './logIngest';
 import { createMetrics, type Metrics } from './metrics';
 import { RejectionLog } from './rejections';
 import { createSockets } from './sockets';
+import { loadStaticFiles } from './staticFiles';
 import { SYSTEM_CHANNEL, type SystemState } from './systemProjection';
 import { assertNativeUws, uWS } from './uws';
 
@@ -20,6 +25,8 @@ import { assertNativeUws, uWS } from './uws';
 export interface RunningServer {
   /** The port it listens on (the real one when the config said 0). */
   readonly port: number;
+  /** The admin listener's port (/metrics, /rejected). */
+  readonly adminPort: number;
   readonly metrics: Metrics;
   /** The projection states and their counters (events applied, duplicates, lost). */
   readonly projections: ProjectionStates;
@@ -58,6 +65,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const log = deps.logger.child({ module: 'server' });
   const startedAt = Date.now();
   const metrics = createMetrics();
+  const guard = createGuard(metrics, log);
+  const access = createAccess(config);
+  if (E.isLeft(access)) throw new Error(access.left);
   const rejections = new RejectionLog(config.deadLetterSize, deps.logger.child({ module: 'rejections' }));
   const counts = { eventsAtLastTick: 0, lastTickAt: startedAt };
   let connectionCount = (): number => 0;
@@ -77,6 +87,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     onReady: () => {
       if (connectionCount() > 0) closeAll(CLOSE_SERVICE_RESTART, 'projections loaded from the log');
     },
+    fault: guard.fault,
   });
   let system = systemFigures({});
   const source: StateSource = {
@@ -92,7 +103,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     metrics.bytesOut.inc(Buffer.byteLength(frame) * receivers);
   }, metrics);
   fanout.resumeWindowMs = config.resumeWindowSec * 1000;
-  const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }) });
+  const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }), access: access.right, guard });
   connectionCount = () => sockets.count;
   closeAll = (code, reason) => sockets.closeAll(code, reason);
 
@@ -150,26 +161,30 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   for (const timer of timers) timer.unref?.();
 
   app.ws('/ws', sockets.behavior);
-  registerHttpRoutes(app, {
+  const healthDeps = {
     fanout,
-    metrics,
-    rejections,
-    staticRoot: config.staticRoot,
     startedAt,
-    log,
     connections: () => sockets.count,
     redisConnected: () => deps.log.connected,
     logHealth: () => ({ status: ingest.status, epoch: ingest.epoch, lagEntries: ingest.lagEntries, lagMs: ingest.lagMs }),
     maxLogLagMs: config.maxLogLagMs,
-  });
+  };
+  const staticFiles = loadStaticFiles(config.staticRoot, { sourceMaps: config.serveSourceMaps });
+  registerHttpRoutes(app, { ...healthDeps, access: access.right, guard, staticFiles });
+  const admin = uWS.App();
+  const adminHosts = originPolicy('', '', config.adminHost);
+  registerAdminRoutes(admin, { metrics, rejections, guard, refuseHost: (host) => refuseHost(adminHosts, host), health: () => healthReply(healthDeps) });
 
-  const listenSocket = await new Promise<us_listen_socket>((resolve, reject) => {
-    app.listen(config.host, config.port, (socket) => {
-      if (socket === false) reject(new Error(`Cannot listen on ${config.host}:${config.port} (address in use or not available)`));
-      else resolve(socket);
-    });
-  });
+  const listenSocket = await listen(app, config.host, config.port);
+  let adminSocket: us_listen_socket;
+  try {
+    adminSocket = await listen(admin, config.adminHost, config.adminPort, '--admin-port');
+  } catch (error) {
+    uWS.us_listen_socket_close(listenSocket);
+    throw error;
+  }
   const port = uWS.us_socket_local_port(listenSocket as never);
+  const adminPort = uWS.us_socket_local_port(adminSocket as never);
 
   const unsubscribeStatus = deps.log.onStatus((connected) => {
     log.info({ connected }, connected ? 'log connected' : 'log disconnected; /health answers 503');
@@ -186,6 +201,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
       uWS.us_listen_socket_close(listenSocket);
+      uWS.us_listen_socket_close(adminSocket);
       sockets.closeAll(CLOSE_GOING_AWAY, 'server shutting down');
       unsubscribeStatus();
       await ingest.stop();
@@ -197,6 +213,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
 
   return {
     port,
+    adminPort,
     metrics,
     get projections() {
       return ingest.projections;
@@ -218,4 +235,14 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     stop,
   };
+}
+
+/** Listens with `app`; rejects with a message naming the address when it cannot. */
+function listen(app: ReturnType<typeof uWS.App>, host: string, port: number, option = '--port'): Promise<us_listen_socket> {
+  return new Promise<us_listen_socket>((resolve, reject) => {
+    app.listen(host, port, (socket) => {
+      if (socket === false) reject(new Error(`Cannot listen on ${host}:${port} (${option}: address in use or not available)`));
+      else resolve(socket);
+    });
+  });
 }

@@ -75,10 +75,10 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     const reference = referenceViews(pub.ledger);
     expect(await convergedViews(second.http, reference)).toEqual(reference);
     // Our publisher appends through the log's script: the server's bridge heard every event and appended none.
-    expect(await metricValue(second.http, 'pmarb_log_bridged_total', 'outcome="appended"')).toBe(0);
-    expect(await metricValue(second.http, 'pmarb_log_bridged_total', 'outcome="skipped"')).toBeGreaterThan(0);
-    expect(await metricValue(second.http, 'pmarb_log_rebuilds_total')).toBe(0);
-    const replayed = await metricValue(second.http, 'pmarb_log_replayed_events');
+    expect(await metricValue(second.admin, 'pmarb_log_bridged_total', 'outcome="appended"')).toBe(0);
+    expect(await metricValue(second.admin, 'pmarb_log_bridged_total', 'outcome="skipped"')).toBeGreaterThan(0);
+    expect(await metricValue(second.admin, 'pmarb_log_rebuilds_total')).toBe(0);
+    const replayed = await metricValue(second.admin, 'pmarb_log_replayed_events');
     expect(replayed).toBeGreaterThan(0);
     expect(replayed).toBeLessThan(pub.ledger.length);
     expect(await healthOf(second.http)).toMatchObject({ status: 'healthy', log: 'live' });
@@ -121,7 +121,7 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     const s = await server(redis.url, prefix);
     const reference = referenceViews(pub.ledger);
     expect(await convergedViews(s.http, reference)).toEqual(reference);
-    expect(await metricValue(s.http, 'pmarb_log_rebuilds_total', 'reason="no_checkpoint"')).toBe(1);
+    expect(await metricValue(s.admin, 'pmarb_log_rebuilds_total', 'reason="no_checkpoint"')).toBe(1);
   }, 60_000);
 
   it('given two instances, when a client moves from one to the other, then it resumes without a snapshot and all three agree with the ledger', async () => {
@@ -195,7 +195,7 @@ describe.skipIf(skip !== undefined)(`chaos: every instance ends deep-equal to th
     }
     expect(health.epoch).not.toBe(oldEpoch);
     expect(await convergedViews(s.http, reference, 30_000)).toEqual(reference);
-    expect(await metricValue(s.http, 'pmarb_log_epoch_changes_total')).toBe(1);
+    expect(await metricValue(s.admin, 'pmarb_log_epoch_changes_total')).toBe(1);
     expect(await healthOf(s.http)).toMatchObject({ status: 'healthy', log: 'live' });
     expect(await clientViews(client, reference)).toEqual(reference);
     expect(client.stats.resumes).toBe(0);

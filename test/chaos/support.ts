@@ -8,7 +8,7 @@ import { AGENT_CHANNELS, decodeEvent } from '../../src/events';
 import * as E from 'fp-ts/Either';
 import { createRedisLog, Publisher, type EventLog } from '../../src/eventlog';
 import { ProjectionStates } from '../../src/pipeline/projectionStates';
-import { portOf, runCli, type Cli } from '../support/cli';
+import { adminPortOf, portOf, runCli, type Cli } from '../support/cli';
 import { nthEvent, type Outgoing } from '../server/fixtures';
 
 /** What every agent channel shows: its version and state. */
@@ -78,6 +78,8 @@ export interface ServerProcess {
   readonly cli: Cli;
   readonly port: number;
   readonly http: string;
+  /** The admin listener: /metrics, /rejected. */
+  readonly admin: string;
   readonly ws: string;
 }
 
@@ -85,7 +87,8 @@ export interface ServerProcess {
 export async function startServerProcess(url: string, prefix: string, extra: string[] = []): Promise<ServerProcess> {
   const cli = runCli(['server', '--port', '0', '--redis', url, '--channel-prefix', prefix, '--checkpoint-ms', '200', ...extra]);
   const port = await portOf(cli);
-  return { cli, port, http: `http://127.0.0.1:${port}`, ws: `ws://127.0.0.1:${port}/ws` };
+  const adminPort = await adminPortOf(cli);
+  return { cli, port, http: `http://127.0.0.1:${port}`, admin: `http://127.0.0.1:${adminPort}`, ws: `ws://127.0.0.1:${port}/ws` };
 }
 
 /** Every agent channel as the server's /snapshot shows it. */

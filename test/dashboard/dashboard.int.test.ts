@@ -13,6 +13,7 @@ import { loadServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { browserForTests } from '../support/browser';
 import { redisForTests, uniquePrefix } from '../support/redis';
+import { assertNoFaults, faultsOf } from '../server/harness';
 import { TcpProxy } from '../support/tcpProxy';
 import { allocator, executed, guardian, heartbeat, LEGACY_EXECUTOR, Publisher, type Message } from './seed';
 
@@ -60,7 +61,7 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
 
   async function start(): Promise<void> {
     const config = loadServerConfig(
-      ['--port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
+      ['--port', '0', '--admin-port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
       {},
     );
     if (E.isLeft(config)) throw new Error(config.left.message);
@@ -113,12 +114,14 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
   });
 
   afterAll(async () => {
+    const faults = server === undefined ? 0 : await faultsOf(server);
     await server?.stop();
     await forwarder?.stop();
     publisher.disconnect();
     if (!('skip' in browser)) await (browser as Browser).close();
     if ('stop' in redis) await redis.stop();
     rmSync(staticRoot, { recursive: true, force: true });
+    assertNoFaults(faults);
   });
 
   const guardianAgent = new Publisher('risk-guardian', 'r1');

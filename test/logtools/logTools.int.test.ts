@@ -33,7 +33,7 @@ async function shownAtHead(h: Harness, log: EventLog): Promise<Shown> {
   let head = -1;
   for (;;) {
     const now = (await log.bounds()).head;
-    if (now === head && (await metricValue(h.http, 'pmarb_log_position')) === head && !h.server.hasPending) break;
+    if (now === head && (await metricValue(h.admin, 'pmarb_log_position')) === head && !h.server.hasPending) break;
     if (Date.now() > deadline) throw new Error(`server did not reach the log's head ${now} in time`);
     head = now;
     await new Promise((r) => setTimeout(r, 50));

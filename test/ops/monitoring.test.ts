@@ -8,6 +8,7 @@ interface ComposeService {
   readonly profiles?: string[];
   readonly volumes?: string[];
   readonly ports?: string[];
+  readonly command?: string[];
 }
 
 const dashboard = loadDashboard();
@@ -76,8 +77,10 @@ describe('the monitoring profile', () => {
     expect(compose.services.prometheus?.ports).toContain('9090:9090');
     const job = prometheusConfig.scrape_configs.find((c) => c.job_name === 'pm-arb');
     expect(job?.metrics_path).toBe('/metrics');
-    expect(job?.static_configs[0]?.targets).toEqual(['server:8000']);
-    expect(compose.services.server?.ports).toContain('8000:8000');
+    // /metrics is on the server's admin listener: open inside the compose network, never published.
+    expect(job?.static_configs[0]?.targets).toEqual(['server:9464']);
+    expect(compose.services.server?.command).toEqual(expect.arrayContaining(['--admin-host', '0.0.0.0', '--admin-port', '9464']));
+    expect(compose.services.server?.ports).toEqual(['8000:8000']);
   });
 
   it.skipIf('skip' in tools)(`passes promtool check config${'skip' in tools ? ` (skipped: ${tools.skip})` : ''}`, () => {

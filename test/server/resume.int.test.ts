@@ -40,7 +40,7 @@ describe.skipIf(skip !== undefined)(`resume after a reconnect${skip === undefine
 
     const after = await more(8);
     expect(after['trade.results']).toBeGreaterThan(snapshot.version);
-    const resumedBefore = await metricValue(h.http, 'pmarb_resumes_total', 'outcome="resumed"');
+    const resumedBefore = await metricValue(h.admin, 'pmarb_resumes_total', 'outcome="resumed"');
     const again = await rawClient(`${h.ws}?channels=trade.results&epoch=${subscribed.epoch}&since=trade.results:${snapshot.version}`);
     await eventually(() => again.of('delta').length >= 1);
     expect(again.frames[0]).toEqual({ type: 'subscribed', channels: ['trade.results'], epoch: subscribed.epoch, resumed: { 'trade.results': snapshot.version } });
@@ -50,7 +50,7 @@ describe.skipIf(skip !== undefined)(`resume after a reconnect${skip === undefine
     const http = (await getJson(`${h.http}/snapshot/trade.results`)).body as { state: unknown };
     const { applyPatch } = await import('../../src/client/applyPatch');
     expect(applyPatch(snapshot.state, (delta as unknown as { ops: never }).ops)).toEqual(http.state);
-    expect(await metricValue(h.http, 'pmarb_resumes_total', 'outcome="resumed"')).toBe(resumedBefore + 1);
+    expect(await metricValue(h.admin, 'pmarb_resumes_total', 'outcome="resumed"')).toBe(resumedBefore + 1);
     again.socket.close();
   });
 

@@ -96,7 +96,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
       expect((d.ops as unknown[]).length).toBeGreaterThan(0);
     }
     for (let i = 1; i < deltas.length; i += 1) expect(deltas[i]?.from).toBe(deltas[i - 1]?.to);
-    expect(await metricValue(h.http, 'pmarb_events_in_total', 'channel="trade.results"')).toBeGreaterThanOrEqual(3);
+    expect(await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"')).toBeGreaterThanOrEqual(3);
   });
 
   it('shows the original agents\' legacy messages in the snapshots', async () => {
@@ -201,7 +201,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     for (let i = 0; i < 5; i += 1) c.send('garbage');
     const closed = await c.closed;
     expect(closed.code).toBe(1008);
-    expect(await metricValue(h.http, 'pmarb_ws_policy_closes_total')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.admin, 'pmarb_ws_policy_closes_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('rate-limits a chatty client', async () => {
@@ -225,16 +225,16 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
   it('serves /snapshot, /rejected and /metrics', async () => {
     expect((await fetch(`${h.http}/snapshot/nope`)).status).toBe(404);
     await h.publish([{ channel: 'risk.state', payload: '{"v":1,' }]);
-    let rejected = (await getJson(`${h.http}/rejected`)).body as { totals: Record<string, number>; recent: { reason: string; sample: string }[] };
+    let rejected = (await getJson(`${h.admin}/rejected`)).body as { totals: Record<string, number>; recent: { reason: string; sample: string }[] };
     for (let i = 0; i < 100 && rejected.totals.not_json === undefined; i += 1) {
       await new Promise((r) => setTimeout(r, 20));
-      rejected = (await getJson(`${h.http}/rejected`)).body as typeof rejected;
+      rejected = (await getJson(`${h.admin}/rejected`)).body as typeof rejected;
     }
     expect(rejected.totals.not_json).toBeGreaterThanOrEqual(1);
     expect(rejected.recent[0]).toMatchObject({ reason: 'not_json', sample: '{"v":1,', channel: 'risk.state' });
-    expect(await metricValue(h.http, 'pmarb_events_rejected_total', 'reason="not_json"')).toBeGreaterThanOrEqual(1);
-    expect(await metricValue(h.http, 'pmarb_snapshots_sent_total')).toBeGreaterThan(0);
-    expect(await metricValue(h.http, 'pmarb_event_publish_latency_seconds_count')).toBeGreaterThan(0);
+    expect(await metricValue(h.admin, 'pmarb_events_rejected_total', 'reason="not_json"')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.admin, 'pmarb_snapshots_sent_total')).toBeGreaterThan(0);
+    expect(await metricValue(h.admin, 'pmarb_event_publish_latency_seconds_count')).toBeGreaterThan(0);
     expect((await fetch(`${h.http}/`)).status).toBe(404);
   });
 });
