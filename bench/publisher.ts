@@ -1,17 +1,27 @@
-import Redis from 'ioredis';
+import { createRedisLog, runKeyOf, type AppendRequest } from '../src/eventlog';
 import type { PublishCommand, PublishReport } from './lib/ipc';
 import { createEventSource, workloadOf, type WorkloadName } from './lib/workloads';
 
 /**
- * The load publisher, a child process of the orchestrator: puts workload events on Redis
- * at a steady rate, stamping `ts` with the publish wall time. argv: redisUrl prefix workload run.
+ * The load publisher, a child process of the orchestrator: appends workload events to the durable
+ * log at a steady rate (batched: one append script call per batch, which also PUBLISHes each event, so
+ * the peers that listen on pub/sub get the same stream), stamping `ts` with the publish wall time.
+ * argv: redisUrl prefix workload run.
  */
 const [redisUrl = 'redis://127.0.0.1:6379', prefix = 'bench:', workload = 'mixed', run = 'r0'] = process.argv.slice(2);
-const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const log = createRedisLog({ url: redisUrl, prefix });
+/** Events per append call: large enough to amortise the call, small enough to keep latency low. */
+const APPEND_BATCH = 200;
 const source = createEventSource(workloadOf(workload as WorkloadName), run);
 // Writes in flight; bounded so a slow Redis makes the publisher fall behind visibly instead of buffering without end.
 let inFlight = 0;
 const MAX_IN_FLIGHT = 20_000;
+
+/** An append of one event, with its run and seq (so the log judges duplicates as it does for the agents). */
+function requestOf(out: { channel: string; payload: string }): AppendRequest {
+  const key = runKeyOf(out.payload);
+  return key === undefined ? { channel: out.channel, message: out.payload } : { channel: out.channel, message: out.payload, run: `${key.agent}:${key.run}`, seq: key.seq };
+}
 
 async function publish(rate: number, durationMs: number): Promise<PublishReport> {
   const start = performance.now();
@@ -26,15 +36,14 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
     const batch = Math.min(due - sent, MAX_IN_FLIGHT - inFlight);
     if (batch > 0) {
       const ts = new Date().toISOString();
-      const pipeline = redis.pipeline();
-      for (let i = 0; i < batch; i += 1) {
-        const out = source.next(ts);
-        pipeline.publish(prefix + out.channel, out.payload);
+      for (let done = 0; done < batch; done += APPEND_BATCH) {
+        const requests: AppendRequest[] = [];
+        for (let i = done; i < Math.min(batch, done + APPEND_BATCH); i += 1) requests.push(requestOf(source.next(ts)));
+        inFlight += requests.length;
+        void log.appendMany(requests).then(() => {
+          inFlight -= requests.length;
+        });
       }
-      inFlight += batch;
-      void pipeline.exec().then(() => {
-        inFlight -= batch;
-      });
       sent += batch;
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -45,10 +54,10 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
 
 process.on('message', (message: PublishCommand | { type: 'exit' }) => {
   if (message.type === 'exit') {
-    void redis.quit().finally(() => process.exit(0));
+    void log.close().finally(() => process.exit(0));
     return;
   }
   void publish(message.rate, message.durationMs).then((report) => process.send?.(report));
 });
 process.on('disconnect', () => process.exit(0));
-void redis.ping().then(() => process.send?.({ type: 'ready' }));
+void log.bounds().then(() => process.send?.({ type: 'ready' }));

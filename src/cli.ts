@@ -1,7 +1,13 @@
 #!/usr/bin/env node
 import { runAgentsCommand } from './agents/main';
+import { runTokenCommand } from './auth/main';
 import { runDemoCommand } from './demo/main';
+import { exitOnEscapedErrors } from './fatal';
+import { logger } from './log';
+import { runLogCommand } from './logtools/logCommand';
+import { runReplayCommand } from './logtools/replayCommand';
 import { runServerCommand } from './server/main';
+import { runSimCommand } from './agents/simCommand';
 
 /** A subcommand: takes its own arguments, resolves to an exit code once it has finished. */
 type Subcommand = (argv: readonly string[]) => Promise<number>;
@@ -11,6 +17,10 @@ const SUBCOMMANDS: Readonly<Record<string, { readonly run: Subcommand; readonly 
   demo: { run: runDemoCommand, summary: 'agents + server + dashboard in one process (what npm start runs)' },
   server: { run: runServerCommand, summary: 'the projection server: Redis events in, WebSocket deltas out' },
   agents: { run: runAgentsCommand, summary: 'the simulated trading agents, publishing to Redis' },
+  sim: { run: runSimCommand, summary: 'the simulation without Redis at full speed: a P&L and risk report per seed' },
+  replay: { run: runReplayCommand, summary: 'rebuild every projection from the log (or an export) offline and print it as JSON' },
+  log: { run: runLogCommand, summary: 'log export | log import: the log as NDJSON, for backups and moves between Redis instances' },
+  token: { run: runTokenCommand, summary: 'mints an access token: pm-arb token --channels a,b --ttl 1h' },
 };
 
 function usage(): string {
@@ -32,6 +42,7 @@ async function main(argv: readonly string[]): Promise<number> {
   return command.run(rest);
 }
 
+exitOnEscapedErrors(logger);
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

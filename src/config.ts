@@ -6,7 +6,7 @@ import * as t from 'io-ts';
 type OptionCodec<A> = t.Type<A, string, unknown>;
 
 /** An integer option within [min, max]; `also` admits values outside that range (e.g. 0 meaning off). */
-function intOption(name: string, min: number, max: number, expected: string): OptionCodec<number> {
+export function intOption(name: string, min: number, max: number, expected: string): OptionCodec<number> {
   return new t.Type<number, string, unknown>(
     name,
     (u): u is number => typeof u === 'number' && Number.isSafeInteger(u) && u >= min && u <= max,
@@ -33,7 +33,7 @@ const IdleTimeout = new t.Type<number, string, unknown>(
 );
 
 /** A Redis URL: `redis://` or `rediss://`, with a host. */
-const RedisUrl = new t.Type<string, string, unknown>(
+export const RedisUrl = new t.Type<string, string, unknown>(
   'RedisUrl',
   (u): u is string => typeof u === 'string',
   (u, c) => {
@@ -59,11 +59,22 @@ const NonEmpty = new t.Type<string, string, unknown>(
 );
 
 /** Any text, empty included. */
-const AnyText = new t.Type<string, string, unknown>(
+export const AnyText = new t.Type<string, string, unknown>(
   'AnyText',
   (u): u is string => typeof u === 'string',
   (u, c) => (typeof u === 'string' ? t.success(u) : t.failure(u, c, 'expected text')),
   String,
+);
+
+/** `on` or `off`. */
+const OnOff = new t.Type<boolean, string, unknown>(
+  'OnOff',
+  (u): u is boolean => typeof u === 'boolean',
+  (u, c) => {
+    const text = typeof u === 'string' ? u.trim().toLowerCase() : undefined;
+    return text === 'on' ? t.success(true) : text === 'off' ? t.success(false) : t.failure(u, c, 'expected on or off');
+  },
+  (b) => (b ? 'on' : 'off'),
 );
 
 /** The server's options, as io-ts codecs from text. */
@@ -83,6 +94,24 @@ export const ServerConfig = t.type({
   maxEventBytes: intOption('MaxEventBytes', 64, 64 * 1024 * 1024, 'expected bytes from 64 to 67108864'),
   deadLetterSize: intOption('DeadLetterSize', 0, 100_000, 'expected a count from 0 to 100000'),
   staticRoot: NonEmpty,
+  logBatch: intOption('LogBatch', 1, 100_000, 'expected a count of entries from 1 to 100000'),
+  logMaxEntries: intOption('LogMaxEntries', 1000, 1_000_000_000, 'expected a count of entries from 1000 to 1000000000'),
+  checkpointMs: intOption('CheckpointMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
+  resumeWindowSec: intOption('ResumeWindow', 0, 3600, 'expected seconds from 0 (no resume) to 3600'),
+  maxLogLagMs: intOption('MaxLogLagMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
+  bridge: OnOff,
+  adminHost: NonEmpty,
+  adminPort: intOption('AdminPort', 0, 65535, 'expected a port number from 0 to 65535'),
+  authSecret: AnyText,
+  authPublicKey: AnyText,
+  authJwks: AnyText,
+  allowedOrigins: AnyText,
+  allowedHosts: AnyText,
+  trustedProxies: AnyText,
+  maxConnections: intOption('MaxConnections', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  maxConnectionsPerIp: intOption('MaxConnectionsPerIp', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
+  abuseWaitSec: intOption('AbuseWait', 0, 86_400, 'expected seconds from 0 to 86400'),
+  serveSourceMaps: OnOff,
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -115,6 +144,24 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   maxEventBytes: { flag: '--max-event-bytes', env: 'MAX_EVENT_BYTES', default: '65536', help: 'largest Redis message accepted (larger: rejected as too_large)' },
   deadLetterSize: { flag: '--dead-letter-size', env: 'DEAD_LETTER_SIZE', default: '100', help: 'rejected messages kept for GET /rejected' },
   staticRoot: { flag: '--static-root', env: 'STATIC_ROOT', default: DEFAULT_STATIC_ROOT, help: 'directory of the dashboard files served at /' },
+  logBatch: { flag: '--log-batch', env: 'LOG_BATCH', default: '1000', help: 'log entries read per XREAD' },
+  logMaxEntries: { flag: '--log-max-entries', env: 'LOG_MAX_ENTRIES', default: '1000000', help: 'entries the log keeps (never trimmed past a checkpoint)' },
+  checkpointMs: { flag: '--checkpoint-ms', env: 'CHECKPOINT_MS', default: '10000', help: 'how often the projections are checkpointed to Redis (and the log trimmed)' },
+  resumeWindowSec: { flag: '--resume-window', env: 'RESUME_WINDOW', default: '30', help: 'seconds a published state stays available to clients resuming from it' },
+  maxLogLagMs: { flag: '--max-log-lag-ms', env: 'MAX_LOG_LAG_MS', default: '5000', help: 'log lag beyond which /health reports degraded' },
+  bridge: { flag: '--bridge', env: 'BRIDGE', default: 'on', help: 'append messages seen only on pub/sub (PUBLISH-only producers) to the log: on or off' },
+  adminHost: { flag: '--admin-host', env: 'ADMIN_HOST', default: '127.0.0.1', help: 'address of the admin listener (/metrics, /rejected)' },
+  adminPort: { flag: '--admin-port', env: 'ADMIN_PORT', default: '9464', help: 'port of the admin listener; 0 picks a free one' },
+  authSecret: { flag: '--auth-secret', env: 'AUTH_SECRET', default: '', help: 'HS256 secret (32+ characters) that turns access control on; prefer the variable' },
+  authPublicKey: { flag: '--auth-public-key', env: 'AUTH_PUBLIC_KEY', default: '', help: 'PEM public key file (RS256 or ES256) that turns access control on' },
+  authJwks: { flag: '--auth-jwks', env: 'AUTH_JWKS', default: '', help: 'JWKS file (RS256/ES256 keys by kid) that turns access control on' },
+  allowedOrigins: { flag: '--allowed-origins', env: 'ALLOWED_ORIGINS', default: '', help: 'comma-separated origins let in (* any); unset: loopback origins when listening on loopback, else any' },
+  allowedHosts: { flag: '--allowed-hosts', env: 'ALLOWED_HOSTS', default: '', help: 'comma-separated Host names (name or name:port; * any); unset: loopback names when listening on loopback, else any' },
+  trustedProxies: { flag: '--trusted-proxies', env: 'TRUSTED_PROXIES', default: '', help: 'comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed' },
+  maxConnections: { flag: '--max-connections', env: 'MAX_CONNECTIONS', default: '20000', help: 'open WebSocket connections in total (more: closed with 4429); 0 = no cap' },
+  maxConnectionsPerIp: { flag: '--max-connections-per-ip', env: 'MAX_CONNECTIONS_PER_IP', default: '256', help: 'open WebSocket connections per client address (more: 4429); 0 = no cap' },
+  abuseWaitSec: { flag: '--abuse-wait', env: 'ABUSE_WAIT', default: '30', help: 'seconds an address closed for abuse (1008) is refused with 4429' },
+  serveSourceMaps: { flag: '--serve-source-maps', env: 'SERVE_SOURCE_MAPS', default: 'off', help: 'serve the dashboard\'s .map files: on or off' },
 };
 
 /** A positive number up to `max`, decimals allowed. */
@@ -142,17 +189,36 @@ const Dollars = new t.Type<string, string, unknown>(
   String,
 );
 
+/** A decimal string from 0 (excluded unless `zeroAllowed`) to 1, e.g. `0.25`. */
+function unitDecimal(name: string, zeroAllowed: boolean): OptionCodec<string> {
+  const expected = `expected a decimal ${zeroAllowed ? 'from 0' : 'above 0 and at most'} ${zeroAllowed ? 'to 1' : '1'}, such as 0.25`;
+  return new t.Type<string, string, unknown>(
+    name,
+    (u): u is string => typeof u === 'string',
+    (u, c) => {
+      if (typeof u !== 'string' || !/^\s*\d+(\.\d{1,12})?\s*$/.test(u)) return t.failure(u, c, expected);
+      const n = Number(u);
+      return (zeroAllowed ? n >= 0 : n > 0) && n <= 1 ? t.success(u.trim()) : t.failure(u, c, expected);
+    },
+    String,
+  );
+}
+
 /** The simulation's options, shared by `pm-arb agents` and `pm-arb demo`. */
 const SimulationProps = {
   seed: intOption('Seed', 0, 2 ** 32 - 1, 'expected a whole number from 0 to 4294967295'),
   speed: positiveNumberOption('Speed', 100_000, 'expected simulated seconds per real second, above 0 and at most 100000'),
   bankroll: Dollars,
+  kellyFraction: unitDecimal('KellyFraction', false),
+  polymarketFee: unitDecimal('PolymarketFee', true),
 };
 
 const SIMULATION_OPTIONS: { readonly [K in keyof typeof SimulationProps]: OptionSpec } = {
   seed: { flag: '--seed', env: 'SEED', default: '9', help: 'seed of the simulated market: the same seed trades the same way' },
   speed: { flag: '--speed', env: 'SPEED', default: '60', help: 'simulated seconds per real second (60: an hour a minute)' },
   bankroll: { flag: '--bankroll', env: 'BANKROLL', default: '500', help: 'initial bankroll in dollars; risk limits are fractions of it' },
+  kellyFraction: { flag: '--kelly-fraction', env: 'KELLY_FRACTION', default: '0.25', help: 'fraction of full Kelly the strategies stake' },
+  polymarketFee: { flag: '--polymarket-fee', env: 'POLYMARKET_FEE', default: '0', help: 'taker fee rate of Polymarket markets (0: standard markets, no fee)' },
 };
 
 /** `pm-arb agents` options. */
@@ -256,7 +322,7 @@ export function loadServerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
 export function usageOf(command: string, specs: Readonly<Record<string, OptionSpec>>): string {
   const rows = Object.values(specs).map((spec) => {
     const shown = spec.default === '' ? '(none)' : spec.default;
-    return `  ${`${spec.flag} <value>`.padEnd(26)} ${spec.env.padEnd(18)} ${spec.help} [default: ${shown}]`;
+    return `  ${`${spec.flag} <value>`.padEnd(34)} ${spec.env.padEnd(24)} ${spec.help} [default: ${shown}]`;
   });
   return [`Usage: pm-arb ${command} [options]`, '', 'Options (flag, environment variable, meaning):', ...rows, ''].join('\n');
 }

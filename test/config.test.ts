@@ -36,6 +36,27 @@ describe('server configuration', () => {
     expect(message(['--port'])).toBe('Option --port needs a value');
   });
 
+  it('has access control off, an admin listener on loopback and connection caps by default', () => {
+    const config = loadServerConfig([], {});
+    expect(E.isRight(config) && config.right).toMatchObject({
+      adminHost: '127.0.0.1',
+      adminPort: 9464,
+      authSecret: '',
+      authPublicKey: '',
+      authJwks: '',
+      allowedOrigins: '',
+      allowedHosts: '',
+      trustedProxies: '',
+      maxConnections: 20_000,
+      maxConnectionsPerIp: 256,
+      abuseWaitSec: 30,
+      serveSourceMaps: false,
+    });
+    expect(message(['--serve-source-maps', 'yes'])).toBe('Invalid --serve-source-maps: expected on or off, got "yes"');
+    expect(message(['--max-connections-per-ip', '-1'])).toContain('--max-connections-per-ip');
+    expect(message([], { ADMIN_PORT: '70000' })).toContain('Invalid ADMIN_PORT');
+  });
+
   it('refuses idle timeouts that would abort uWS', () => {
     for (const bad of ['1', '8', '961', '2.5']) expect(message(['--idle-timeout', bad])).toContain('--idle-timeout');
     for (const good of ['0', '9', '960']) expect(E.isRight(loadServerConfig(['--idle-timeout', good], {}))).toBe(true);

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Runs a bench script's `main`; a failure prints its message and exits 1. */
@@ -11,6 +11,7 @@ export function runMain(main: () => Promise<void>): void {
 
 /** Writes `data` as `<outDir>/<kind>-<timestamp>.json`; returns the path. */
 export function writeRunJson(outDir: string, kind: string, data: unknown): string {
+  mkdirSync(outDir, { recursive: true });
   const file = join(outDir, `${kind}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   writeFileSync(file, JSON.stringify(data, null, 2));
   return file;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { getJson, getText, waitFor } from './net';
+import { freePort, getJson, getText, waitFor } from './net';
 
 /** The servers a run can measure: ours and the two peers. */
 export type TargetName = 'ours' | 'socketio' | 'uws';
@@ -62,6 +62,8 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   // BENCH_NODE_FLAGS (e.g. `--trace-gc`) passes extra Node flags to the server under test, for investigations.
   const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f.length > 0);
   const common = ['--import', 'tsx', ...extra, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  // Our server serves /metrics on its admin listener only.
+  const adminPort = options.name === 'ours' ? await freePort() : options.port;
   const args =
     options.name === 'ours'
       ? [
@@ -77,6 +79,8 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
           options.redisUrl,
           '--channel-prefix',
           options.prefix,
+          '--admin-port',
+          String(adminPort),
           ...(options.flushMs !== undefined ? ['--flush-ms', String(options.flushMs)] : []),
         ]
       : [
@@ -93,6 +97,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   const base = `http://127.0.0.1:${options.port}`;
+  const admin = `http://127.0.0.1:${adminPort}`;
   const up = await waitFor(async () => child.exitCode === null && (await getJson(`${base}/health`, 1_000)) !== undefined, 30_000);
   if (!up) {
     child.kill('SIGKILL');
@@ -108,7 +113,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       do {
         const left = Math.max(500, until - Date.now());
         if (options.name === 'ours') {
-          const text = await getText(`${base}/metrics`, left);
+          const text = await getText(`${admin}/metrics`, left);
           if (text !== undefined) return sumCounter(text, OUR_COUNTERS.ingested) ?? 0;
         } else {
           const stats = (await getJson(`${base}/stats`, left)) as { ingested?: number } | undefined;
@@ -119,7 +124,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
     },
     async faults() {
       if (options.name !== 'ours') return undefined;
-      const text = await getText(`${base}/metrics`);
+      const text = await getText(`${admin}/metrics`);
       if (text === undefined) return undefined;
       return { rejected: sumCounter(text, OUR_COUNTERS.rejected) ?? 0, seqLost: sumCounter(text, OUR_COUNTERS.seqLost) ?? 0 };
     },

@@ -1,6 +1,6 @@
 import Big from 'big.js';
 import type { AllocatorSnapshot } from '../events';
-import { ZERO, clampBig, dec, frac, maxBig, roundHalfUp } from './money';
+import { ONE, ZERO, dec, frac, maxBig, roundHalfUp } from './money';
 
 /** One strategy's record, as the allocator keeps it. */
 export interface StrategyRecord {
@@ -13,30 +13,45 @@ export interface StrategyRecord {
   readonly largestLoss?: Big;
 }
 
-const HUNDRED = new Big(100);
 const HALF = new Big('0.5');
+const TEN = new Big(10);
 const SCORE_FLOOR = new Big('0.1');
-/** Allocation bounds. */
-export const MIN_ALLOCATION = new Big('0.05');
-export const MAX_ALLOCATION = new Big('0.5');
+/** Every strategy keeps at least this share of capital (while n × floor ≤ 1). */
+export const ALLOCATION_FLOOR = new Big('0.1');
 /** Allocations are rounded (half up) to this many decimal places. */
 export const ALLOCATION_DP = 4;
 
-/** score = max(0, pnl/100 + 1) + 0.5 × win rate, at least 0.1. */
-export function scoreOf(record: Pick<StrategyRecord, 'pnl' | 'trades' | 'wins'>): Big {
+/** score = max(0, 1 + 10 × pnl / bankroll) + 0.5 × win rate, at least 0.1: a 10% gain of the bankroll doubles the P&L term. */
+export function scoreOf(record: Pick<StrategyRecord, 'pnl' | 'trades' | 'wins'>, bankroll: Big): Big {
   const winRate = record.trades === 0 ? ZERO : new Big(record.wins).div(record.trades);
-  const score = maxBig(ZERO, record.pnl.div(HUNDRED).plus(1)).plus(HALF.times(winRate));
+  const score = maxBig(ZERO, ONE.plus(TEN.times(record.pnl).div(bankroll))).plus(HALF.times(winRate));
   return maxBig(score, SCORE_FLOOR);
 }
 
-/** allocation = score / Σ scores, clamped to [0.05, 0.50], rounded to 4 places. */
-export function allocationsFor(scores: ReadonlyMap<string, Big>): Map<string, Big> {
+/**
+ * allocation = floor + (1 − n × floor) × score / Σ scores, rounded half-up to 4 places; the last
+ * strategy (by name) takes what rounding left, so allocations sum to exactly 1.
+ */
+export function allocationsFor(scores: ReadonlyMap<string, Big>, floor: Big = ALLOCATION_FLOOR): Map<string, Big> {
+  const names = [...scores.keys()].sort();
+  const n = names.length;
+  const out = new Map<string, Big>();
+  if (n === 0) return out;
+  const base = floor.times(n).gt(ONE) ? ONE.div(n) : floor;
+  const spread = ONE.minus(base.times(n));
   let total = ZERO;
   for (const s of scores.values()) total = total.plus(s);
-  const out = new Map<string, Big>();
-  for (const [name, s] of scores) {
-    out.set(name, roundHalfUp(clampBig(s.div(total), MIN_ALLOCATION, MAX_ALLOCATION), ALLOCATION_DP));
-  }
+  let assigned = ZERO;
+  names.forEach((name, i) => {
+    if (i === n - 1) {
+      out.set(name, ONE.minus(assigned));
+      return;
+    }
+    const share = total.eq(0) ? ONE.div(n) : (scores.get(name) ?? ZERO).div(total);
+    const allocation = roundHalfUp(base.plus(spread.times(share)), ALLOCATION_DP);
+    out.set(name, allocation);
+    assigned = assigned.plus(allocation);
+  });
   return out;
 }
 
@@ -96,7 +111,7 @@ export class CapitalAllocator {
 
   /** Recomputes every allocation from the scores; returns those that changed. */
   rebalance(): Map<string, Big> {
-    const scores = new Map([...this.records].map(([n, r]) => [n, scoreOf(r)]));
+    const scores = new Map([...this.records].map(([n, r]) => [n, scoreOf(r, this.bankroll)]));
     const moved = new Map<string, Big>();
     for (const [name, allocation] of allocationsFor(scores)) {
       const r = this.records.get(name);

@@ -10,7 +10,7 @@ export interface RiskLimits {
   readonly maxPositionPct: Big;
   /** Exposure per venue at most bankroll × this. */
   readonly maxPlatformPct: Big;
-  /** Reject when amount × edge is below this many dollars. */
+  /** Reject when contracts × edge − fees is below this many dollars. */
   readonly minExpectedProfit: Big;
 }
 
@@ -27,10 +27,10 @@ export interface SimulationConfig {
   readonly marketLifetimeMs: number;
   readonly bankroll: Big;
   readonly limits: RiskLimits;
-  /** Fill price = max_price × (1 + this). */
-  readonly slippage: Big;
-  /** Fee per share = this × (0.5 − |p − 0.5|). */
-  readonly feeRate: Big;
+  /** Strategies stake this fraction of full Kelly. */
+  readonly kellyFraction: Big;
+  /** Taker fee rate of Polymarket markets (0: standard markets, no fee). */
+  readonly polymarketTakerRate: Big;
   /** The allocator rebalances after this many settled trades. */
   readonly rebalanceEvery: number;
 }
@@ -57,6 +57,12 @@ export interface SimulationOptions {
   readonly bankroll?: string;
   /** Simulated seconds per tick (default 5). */
   readonly tickSeconds?: number;
+  /** Fraction of full Kelly the strategies stake, a decimal string in (0, 1] (default `"0.25"`). */
+  readonly kellyFraction?: string;
+  /** Taker fee rate of Polymarket markets, a decimal string in [0, 1] (default `"0"`: standard markets). */
+  readonly polymarketTakerRate?: string;
+  /** Risk limits that differ from `DEFAULT_LIMITS`, as decimal strings (fractions in (0, 1], the minimum profit in dollars). */
+  readonly limits?: Partial<Record<keyof RiskLimits, string>>;
 }
 
 /** Options → a full config; throws with the option's name when one is invalid (called once at start-up). */
@@ -69,13 +75,14 @@ export function assertSimulationConfig(options: SimulationOptions): SimulationCo
   if (!Number.isSafeInteger(tickSeconds) || tickSeconds < 1) {
     throw new Error(`tickSeconds must be a positive integer, got ${String(options.tickSeconds)}`);
   }
-  let bankroll: Big;
-  try {
-    bankroll = new Big(options.bankroll ?? '500');
-  } catch {
-    throw new Error(`bankroll must be a decimal string, got "${String(options.bankroll)}"`);
-  }
+  const bankroll = decimalOption('bankroll', options.bankroll, '500');
   if (bankroll.lte(0)) throw new Error(`bankroll must be positive, got "${String(options.bankroll)}"`);
+  const kellyFraction = decimalOption('kellyFraction', options.kellyFraction, '0.25');
+  if (kellyFraction.lte(0) || kellyFraction.gt(1)) throw new Error(`kellyFraction must be in (0, 1], got "${String(options.kellyFraction)}"`);
+  const polymarketTakerRate = decimalOption('polymarketTakerRate', options.polymarketTakerRate, '0');
+  if (polymarketTakerRate.lt(0) || polymarketTakerRate.gt(1)) {
+    throw new Error(`polymarketTakerRate must be in [0, 1], got "${String(options.polymarketTakerRate)}"`);
+  }
   return {
     seed: options.seed,
     run: options.run,
@@ -83,9 +90,30 @@ export function assertSimulationConfig(options: SimulationOptions): SimulationCo
     tickMs: tickSeconds * 1000,
     marketLifetimeMs: 30 * 60_000,
     bankroll,
-    limits: DEFAULT_LIMITS,
-    slippage: new Big('0.002'),
-    feeRate: new Big('0.0312'),
+    limits: limitsOf(options.limits ?? {}),
+    kellyFraction,
+    polymarketTakerRate,
     rebalanceEvery: 10,
   };
+}
+
+function decimalOption(name: string, value: string | undefined, fallback: string): Big {
+  try {
+    return new Big(value ?? fallback);
+  } catch {
+    throw new Error(`${name} must be a decimal string, got "${String(value)}"`);
+  }
+}
+
+function limitsOf(overrides: Partial<Record<keyof RiskLimits, string>>): RiskLimits {
+  const out: Record<string, Big> = { ...DEFAULT_LIMITS };
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === undefined) continue;
+    if (!(key in DEFAULT_LIMITS)) throw new Error(`limits.${key} is not a risk limit (one of ${Object.keys(DEFAULT_LIMITS).join(', ')})`);
+    const x = decimalOption(`limits.${key}`, value, '0');
+    const fraction = key !== 'minExpectedProfit';
+    if (x.lt(0) || (fraction && (x.eq(0) || x.gt(1)))) throw new Error(`limits.${key} must be ${fraction ? 'in (0, 1]' : 'at least 0'}, got "${value}"`);
+    out[key] = x;
+  }
+  return out as unknown as RiskLimits;
 }

@@ -1,38 +1,15 @@
 import Big from 'big.js';
-import type { ExecutorSnapshot, Outcome, TradeExecuted, Venue } from '../events';
-import { ONE, ZERO, dec, frac, roundDown, roundUp } from './money';
+import type { ExecutorSnapshot, Outcome, Side, TradeExecuted, TradeStatus, Venue } from '../events';
+import { type Book, askOf, askSizeOf, bidOf, bidSizeOf, takeAsk, takeBid } from './book';
+import { takerFee } from './fees';
+import { ZERO, dec, frac } from './money';
 
-const HALF = new Big('0.5');
-/** Shares are counted to this many decimal places (rounded down). */
-export const SHARE_DP = 6;
-/** Fees are charged to this many decimal places (rounded up). */
-export const FEE_DP = 6;
 /** The executor snapshot carries this many most recent trades. */
 export const RECENT_TRADES = 10;
 
-/** Fill price: max_price plus slippage, `max_price × (1 + slippage)`, exact. */
-export function fillPrice(maxPrice: Big, slippage: Big): Big {
-  return maxPrice.times(ONE.plus(slippage));
-}
-
-/** Taker fee per share at price p: `rate × (0.5 − |p − 0.5|)`. */
-export function feePerShare(price: Big, rate: Big): Big {
-  return rate.times(HALF.minus(price.minus(HALF).abs()));
-}
-
-/** Shares bought: amount ÷ price, rounded down to `SHARE_DP` places. */
-export function sharesFor(amount: Big, price: Big): Big {
-  return roundDown(amount.div(price), SHARE_DP);
-}
-
-/** Fees for a fill: shares × fee per share, rounded up to `FEE_DP` places. */
-export function feesFor(shares: Big, price: Big, rate: Big): Big {
-  return roundUp(shares.times(feePerShare(price, rate)), FEE_DP);
-}
-
-/** Realised P&L at settlement: a winning position's shares pay $1 each, a losing one's $0; the stake and fees are spent. */
-export function settlementPnl(won: boolean, shares: Big, amount: Big, fees: Big): Big {
-  return (won ? shares : ZERO).minus(amount).minus(fees);
+/** Realised P&L of a bought position at settlement: a winner's contracts pay $1 each, a loser's $0; cost and fees are spent. */
+export function settlementPnl(won: boolean, contracts: Big, cost: Big, fees: Big): Big {
+  return (won ? contracts : ZERO).minus(cost).minus(fees);
 }
 
 /** Whether a position on `outcome` wins when the market resolves YES (`yesWon`) or NO. */
@@ -40,72 +17,157 @@ export function outcomeWins(outcome: Outcome, yesWon: boolean): boolean {
   return outcome === 'YES' ? yesWon : !yesWon;
 }
 
-/** An approved request, ready to fill. */
+/** An approved request, ready to fill: a limit order for whole contracts. */
 export interface FillOrder {
   readonly requestId: string;
   readonly strategy: string;
   readonly marketId: string;
   readonly venue: Venue;
   readonly outcome: Outcome;
-  readonly amount: Big;
-  readonly maxPrice: Big;
+  readonly contracts: number;
+  readonly limitPrice: Big;
+  /** The market's Polymarket taker rate. */
+  readonly takerRate: Big;
 }
 
-/** A filled paper trade and, once its market settles, its outcome. */
-export interface PaperTrade extends Omit<FillOrder, 'maxPrice'> {
+/** A paper trade: a fill (possibly partial or nothing at all) and, once closed, its realised P&L. */
+export interface PaperTrade {
   readonly id: string;
+  readonly requestId: string;
+  readonly strategy: string;
+  readonly marketId: string;
+  readonly venue: Venue;
+  readonly side: Side;
+  readonly outcome: Outcome;
+  readonly status: TradeStatus;
+  readonly limitPrice: Big;
+  /** The fill price, on the tick, never above the limit (a sale: never below the bid it hit). */
   readonly price: Big;
-  readonly shares: Big;
+  /** Contracts filled; shrinks when an unwind sells some of them before settlement. */
+  contracts: Big;
+  /** contracts × price: paid for a buy, received for a sale. */
+  amount: Big;
   readonly fees: Big;
+  /** Dollars of the order that did not fill (cancelled), at the limit price. */
+  readonly unfilled: Big;
+  /** For a sale: the buy it closes and the cost basis of the contracts sold. */
+  readonly closes?: { readonly tradeId: string; readonly basis: Big };
   readonly executedAt: number;
-  settlement?: { readonly won: boolean; readonly pnl: Big; readonly settledAt: number };
+  settlement?: { readonly won: boolean; readonly pnl: Big; readonly settledAt: number; readonly released: Big };
 }
 
-/** The paper executor: fills with slippage and fees, realises P&L when a market settles. */
+/**
+ * The paper executor: fills limit orders against the venue's touch (at the ask, never above the limit,
+ * partially when the touch runs out: the rest is cancelled), sells at the bid to unwind, and realises
+ * P&L when a market settles.
+ */
 export class PaperExecutor {
   private readonly trades: PaperTrade[] = [];
   private readonly openByMarket = new Map<string, PaperTrade[]>();
-  /** Trades filled so far. */
+  /** Orders handled so far. */
   processed = 0;
 
-  constructor(
-    private readonly run: string,
-    private readonly slippage: Big,
-    private readonly feeRate: Big,
-  ) {}
+  constructor(private readonly run: string) {}
 
-  /** Fills an approved order at simulated time `at`. */
-  fill(order: FillOrder, at: number): PaperTrade {
+  private nextId(): string {
     this.processed += 1;
-    const price = fillPrice(order.maxPrice, this.slippage);
-    const shares = sharesFor(order.amount, price);
+    return `paper-${this.run}-${this.processed.toString(16).padStart(8, '0')}`;
+  }
+
+  /** Fills a buy against `book` at simulated time `at`: at the ask if it is at or below the limit, up to the touch's size. */
+  fill(order: FillOrder, book: Book, at: number): PaperTrade {
+    const ask = askOf(book, order.outcome);
+    const reachable = ask.lte(order.limitPrice) ? askSizeOf(book, order.outcome) : 0;
+    const filled = Math.max(0, Math.min(order.contracts, reachable));
+    takeAsk(book, order.outcome, filled);
+    const contracts = new Big(filled);
+    const price = filled > 0 ? ask : order.limitPrice;
     const trade: PaperTrade = {
-      id: `paper-${this.run}-${this.processed.toString(16).padStart(8, '0')}`,
+      id: this.nextId(),
       requestId: order.requestId,
       strategy: order.strategy,
       marketId: order.marketId,
       venue: order.venue,
+      side: 'buy',
       outcome: order.outcome,
-      amount: order.amount,
+      status: filled === order.contracts ? 'filled' : filled > 0 ? 'partial' : 'cancelled',
+      limitPrice: order.limitPrice,
       price,
-      shares,
-      fees: feesFor(shares, price, this.feeRate),
+      contracts,
+      amount: contracts.times(price),
+      fees: takerFee(order.venue, contracts, price, order.takerRate),
+      unfilled: new Big(order.contracts - filled).times(order.limitPrice),
       executedAt: at,
     };
     this.trades.push(trade);
-    this.openByMarket.set(order.marketId, [...(this.openByMarket.get(order.marketId) ?? []), trade]);
+    if (filled > 0) this.openByMarket.set(order.marketId, [...(this.openByMarket.get(order.marketId) ?? []), trade]);
     return trade;
   }
 
-  /** Settles every open trade on a market; returns them with their settlement. */
+  /**
+   * Sells `contracts` of an open buy at the market (the bid of its outcome, every contract at the bid:
+   * the unwind pays the spread and the fee). The sale is closed at once: its P&L is
+   * proceeds − cost basis − fee, and the buy keeps the rest of its contracts and cost.
+   */
+  unwind(trade: PaperTrade, contracts: number, book: Book, takerRate: Big, at: number): PaperTrade {
+    const sold = new Big(Math.min(contracts, Number(trade.contracts)));
+    const bid = bidOf(book, trade.outcome);
+    takeBid(book, trade.outcome, Math.min(Number(sold), bidSizeOf(book, trade.outcome)));
+    const basis = sold.times(trade.price);
+    const proceeds = sold.times(bid);
+    const fees = takerFee(trade.venue, sold, bid, takerRate);
+    trade.contracts = trade.contracts.minus(sold);
+    trade.amount = trade.amount.minus(basis);
+    const pnl = proceeds.minus(basis).minus(fees);
+    const sale: PaperTrade = {
+      id: this.nextId(),
+      requestId: trade.requestId,
+      strategy: trade.strategy,
+      marketId: trade.marketId,
+      venue: trade.venue,
+      side: 'sell',
+      outcome: trade.outcome,
+      status: 'filled',
+      limitPrice: bid,
+      price: bid,
+      contracts: sold,
+      amount: proceeds,
+      fees,
+      unfilled: ZERO,
+      closes: { tradeId: trade.id, basis },
+      executedAt: at,
+      settlement: { won: pnl.gt(0), pnl, settledAt: at, released: basis },
+    };
+    this.trades.push(sale);
+    return sale;
+  }
+
+  /** Settles every open buy on a market; returns them with their settlement. */
   settle(marketId: string, yesWon: boolean, at: number): PaperTrade[] {
     const open = this.openByMarket.get(marketId) ?? [];
     this.openByMarket.delete(marketId);
     for (const trade of open) {
       const won = outcomeWins(trade.outcome, yesWon);
-      trade.settlement = { won, pnl: settlementPnl(won, trade.shares, trade.amount, trade.fees), settledAt: at };
+      trade.settlement = { won, pnl: settlementPnl(won, trade.contracts, trade.amount, trade.fees), settledAt: at, released: trade.amount };
     }
     return open;
+  }
+
+  /** Buys not yet settled, by market. */
+  openTrades(): ReadonlyMap<string, readonly PaperTrade[]> {
+    return this.openByMarket;
+  }
+
+  /**
+   * The outcomes a strategy holds, from its own open buys: the guardian's snapshot says how much is
+   * held per market, not on which side, so one strategy can ask for the side another holds.
+   */
+  outcomesHeldBy(strategy: string): (marketId: string) => Outcome | undefined {
+    const own = new Map<string, Outcome>();
+    for (const [id, trades] of this.openByMarket) {
+      for (const t of trades) if (t.strategy === strategy && t.contracts.gt(0)) own.set(id, t.outcome);
+    }
+    return (marketId) => own.get(marketId);
   }
 
   /** Every trade, oldest first. */
@@ -130,13 +192,17 @@ export function tradeRecord(trade: PaperTrade): TradeExecuted {
     strategy: trade.strategy,
     market_id: trade.marketId,
     venue: trade.venue,
-    side: 'buy',
+    side: trade.side,
     outcome: trade.outcome,
     amount: dec(trade.amount),
     price: frac(trade.price),
     fees: dec(trade.fees),
-    status: 'filled',
+    status: trade.status,
     executed_at: new Date(trade.executedAt).toISOString(),
     paper_trade: true,
+    shares: dec(trade.contracts),
+    limit_price: frac(trade.limitPrice),
+    ...(trade.unfilled.gt(0) ? { unfilled_amount: dec(trade.unfilled) } : {}),
+    ...(trade.closes === undefined ? {} : { closes_trade_id: trade.closes.tradeId }),
   } as TradeExecuted;
 }

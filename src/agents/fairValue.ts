@@ -1,33 +1,27 @@
 import Big from 'big.js';
-import { ONE, clampBig, minBig, roundHalfUp } from './money';
+import { normalCdf } from './normal';
 
 /** Whether a market pays YES when spot ends above or below its threshold. */
 export type Direction = 'above' | 'below';
 
-const BAND = new Big('0.05');
-const HIGH = new Big('0.95');
-const LOW = new Big('0.05');
-const HALF = new Big('0.5');
-const SLOPE = new Big(10);
-
-/** Signed distance of spot past the threshold, (spot − K) / K, to 6 decimal places. */
-export function distanceOf(spot: Big, threshold: Big): Big {
-  return roundHalfUp(spot.minus(threshold).div(threshold), 6);
-}
+/** Milliseconds in the year that annualised volatilities refer to (365 days). */
+export const YEAR_MS = 365 * 24 * 3_600_000;
 
 /**
- * Fair YES price (DOMAIN.md): 0.95 / 0.05 when spot is more than 5% past the threshold,
- * else 0.5 ± 10 × distance clamped to [0.05, 0.95] so the price does not jump at the band's edge.
+ * Probability that spot ends strictly past the threshold: the digital option price Φ(d₂),
+ * d₂ = (ln(S/K) − σ²τ/2) / (σ√τ), with σ annualised and τ the years left (no discounting:
+ * the horizon is minutes). At τ = 0 it is 1 or 0. Floats: a probability, not money.
  */
-export function fairValue(spot: Big, threshold: Big, direction: Direction): Big {
-  const d = distanceOf(spot, threshold);
-  const above = d.gt(BAND) ? HIGH : d.lt(BAND.neg()) ? LOW : clampBig(HALF.plus(SLOPE.times(d)), LOW, HIGH);
-  return direction === 'above' ? above : ONE.minus(above);
+export function digitalProbability(spot: number, threshold: number, volatility: number, msLeft: number, direction: Direction): number {
+  const tau = Math.max(0, msLeft) / YEAR_MS;
+  const sd = volatility * Math.sqrt(tau);
+  const above = sd === 0 ? (spot > threshold ? 1 : 0) : normalCdf((Math.log(spot / threshold) - (sd * sd) / 2) / sd);
+  return direction === 'above' ? above : 1 - above;
 }
 
-/** Signal strength min(1, 10 × |distance|). */
-export function signalOf(spot: Big, threshold: Big): Big {
-  return minBig(ONE, SLOPE.times(distanceOf(spot, threshold).abs()));
+/** Fair YES price: the digital probability as a decimal to 4 places. */
+export function fairValue(spot: Big, threshold: Big, volatility: number, msLeft: number, direction: Direction): Big {
+  return new Big(digitalProbability(Number(spot), Number(threshold), volatility, msLeft, direction).toFixed(4));
 }
 
 /** Whether YES wins when the oracle reads `spot` at expiry (strictly past the threshold). */

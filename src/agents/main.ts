@@ -1,5 +1,5 @@
 import { closeSync, openSync, utimesSync } from 'node:fs';
-import { createRedisBus } from '../bus';
+import { createRedisLog, Publisher } from '../eventlog';
 import { AGENTS_OPTIONS, AgentsConfig, commandConfig } from '../config';
 import { logger } from '../log';
 import { untilShutdown } from '../shutdown';
@@ -14,12 +14,17 @@ export async function runAgentsCommand(argv: readonly string[]): Promise<number>
   if ('exit' in parsed) return parsed.exit;
   const { config } = parsed;
   const log = logger.child({ module: 'agents' });
-  const bus = createRedisBus({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'bus' }) });
+  const eventLog = createRedisLog({ url: config.redisUrl, prefix: config.channelPrefix, logger: logger.child({ module: 'log' }) });
+  const publisher = new Publisher(eventLog, { onRetry: (error) => log.warn({ err: error }, 'appending to the log failed; retrying') });
   const agents = runAgents({
-    publish: (channel, payload) => bus.publish(channel, payload),
+    publish: async (channel, payload) => {
+      await publisher.publish(channel, payload);
+    },
     seed: config.seed,
     speed: config.speed,
     bankroll: config.bankroll,
+    kellyFraction: config.kellyFraction,
+    polymarketTakerRate: config.polymarketFee,
     logger: log,
   });
   let aliveFailed = false;
@@ -27,7 +32,7 @@ export async function runAgentsCommand(argv: readonly string[]): Promise<number>
     config.aliveFile === ''
       ? undefined
       : setInterval(() => {
-          if (!bus.connected) return;
+          if (!eventLog.connected) return;
           try {
             touch(config.aliveFile);
           } catch (error) {
@@ -37,12 +42,13 @@ export async function runAgentsCommand(argv: readonly string[]): Promise<number>
         }, ALIVE_EVERY_MS);
   process.stdout.write(
     `pm-arb agents: run ${agents.runId}, seed ${config.seed}, speed ${config.speed}x, bankroll $${config.bankroll}, ` +
-      `publishing to ${config.redisUrl}${config.channelPrefix === '' ? '' : ` (prefix ${config.channelPrefix})`}\n`,
+      `appending to the log at ${config.redisUrl}${config.channelPrefix === '' ? '' : ` (prefix ${config.channelPrefix})`}\n`,
   );
   return untilShutdown(log, async () => {
     if (alive !== undefined) clearInterval(alive);
     await agents.stop();
-    await bus.close();
+    publisher.close();
+    await eventLog.close();
   });
 }
 

@@ -1,53 +1,42 @@
 import Big from 'big.js';
 import type { Venue } from '../events';
-import { type Direction, fairValue, yesWins } from './fairValue';
-import { ONE, clampBig, roundHalfUp } from './money';
+import { type Book, quoteAround } from './book';
+import { type Direction, YEAR_MS, digitalProbability, yesWins } from './fairValue';
+import { ZERO, roundHalfUp } from './money';
+import { ORACLES, type OracleSpec, type OracleSymbol, stepOracle } from './oracle';
 import { type Rng, createRng, mixSeed } from './prng';
 
-/** An oracle symbol the feed prices. */
-export type OracleSymbol = 'BTC' | 'ETH';
+export type { OracleSymbol } from './oracle';
 
-/** How one oracle moves per tick. */
-interface OracleSpec {
-  readonly symbol: OracleSymbol;
-  readonly start: string;
-  /** Standard deviation of the per-tick log-return. */
-  readonly volPerTick: number;
-  /** Probability of a jump in one tick. */
-  readonly jumpProb: number;
-  /** Jumps are uniform in ±[jumpMin, jumpMax]. */
-  readonly jumpMin: number;
-  readonly jumpMax: number;
-  /** Thresholds are multiples of this. */
-  readonly strikeStep: number;
-  /** How many markets (per venue) are open on this symbol at any time. */
-  readonly slots: number;
-}
-
-const ORACLES: readonly OracleSpec[] = [
-  { symbol: 'BTC', start: '100000', volPerTick: 0.0009, jumpProb: 0.006, jumpMin: 0.02, jumpMax: 0.06, strikeStep: 500, slots: 4 },
-  { symbol: 'ETH', start: '3500', volPerTick: 0.0011, jumpProb: 0.006, jumpMin: 0.02, jumpMax: 0.07, strikeStep: 25, slots: 4 },
-];
-
-/** How one venue's YES price follows fair value: `lag` is the share of the gap closed per tick. */
+/** How one venue prices: its own lagged view of spot, its own volatility, noise, spread and depth. */
 interface VenueSpec {
   readonly venue: Venue;
-  readonly lag: Big;
+  /** Share of the gap to the oracle's spot that the venue's view closes per tick: the lag. */
+  readonly lag: number;
+  /** The venue's volatility is the true one × (1 ± up to this), drawn per listing. */
+  readonly volBias: number;
+  /** Stationary standard deviation of the venue's AR(1) pricing error, in probability. */
+  readonly noiseSd: number;
+  /** Per-tick persistence of that error. */
+  readonly noisePersistence: number;
+  /** Half the quoted spread around the estimate (before rounding to the tick). */
+  readonly halfSpread: number;
+  /** Contracts at each side of the touch, uniform in [min, max] each tick. */
+  readonly depth: readonly [number, number];
 }
 
 const VENUES: readonly VenueSpec[] = [
-  { venue: 'polymarket', lag: new Big('0.5') },
-  { venue: 'kalshi', lag: new Big('0.3') },
+  { venue: 'polymarket', lag: 0.85, volBias: 0.05, noiseSd: 0.01, noisePersistence: 0.97, halfSpread: 0.005, depth: [40, 400] },
+  { venue: 'kalshi', lag: 0.7, volBias: 0.05, noiseSd: 0.01, noisePersistence: 0.97, halfSpread: 0.01, depth: [30, 300] },
 ];
 
-/** Share of jumps that revert. */
-const WICK_PROB = 0.2;
+/** How much of the last move of its estimate a venue adds to its half-spread. */
+const FAST_MARKET_WIDENING = 0.5;
 
-/** Threshold offsets from spot at listing. */
-const OFFSETS = [-0.08, -0.04, -0.02, 0, 0.02, 0.04, 0.08] as const;
-
-const CENT = new Big('0.01');
-const MAX_PRICE = new Big('0.99');
+/** Thresholds at listing sit this many standard deviations (σ√lifetime) from spot. */
+const STRIKE_OFFSETS = [-1.2, -0.6, -0.3, 0, 0.3, 0.6, 1.2] as const;
+/** Markets open on each symbol at any time (per venue). */
+const SLOTS_PER_SYMBOL = 4;
 
 /** One binary market on one venue. */
 export interface Market {
@@ -61,10 +50,16 @@ export interface Market {
   readonly direction: Direction;
   /** Simulated epoch ms at which the market settles. */
   readonly expiresAt: number;
-  /** The venue's internal estimate, 4 decimal places. */
-  quote: Big;
-  /** The traded YES price, in cents. */
-  yes: Big;
+  /** Polymarket taker fee rate of this market (0: a standard market); Kalshi's schedule is fixed. */
+  readonly takerRate: Big;
+  /** The venue's own volatility for this listing. */
+  readonly volatility: number;
+  /** The venue's current pricing error (AR(1)). */
+  noise: number;
+  /** The venue's probability that YES wins, from its lagged view. */
+  estimate: number;
+  /** The YES book at the touch. */
+  book: Book;
 }
 
 /** A market that settled this tick. */
@@ -80,29 +75,47 @@ interface Slot {
   expiresAt: number;
 }
 
-/** The simulated market: oracle random walks with jumps, and lagging binary markets on two venues that settle and are relisted. */
+/** Feed options beyond the seed. */
+export interface MarketFeedOptions {
+  readonly startAt: number;
+  readonly tickMs: number;
+  readonly lifetimeMs: number;
+  /** Taker fee rate of fee-enabled Polymarket markets (default 0: every market standard). */
+  readonly polymarketTakerRate?: Big;
+}
+
+/**
+ * The simulated market: oracles on GBM with jumps; each listing traded on two venues that quote a
+ * bid and an ask around their own lagged, noisy estimate; markets settle and are relisted.
+ */
 export class MarketFeed {
   private readonly spots = new Map<OracleSymbol, Big>();
-  /** A jump that is being taken back: the per-tick return and the ticks left. */
-  private readonly wicks = new Map<OracleSymbol, { r: number; ticks: number }>();
+  /** Each venue's lagged view of each symbol's spot. */
+  private readonly views = new Map<string, number>();
   private readonly oracleRng: Rng;
   private readonly venueRng: Rng;
   private readonly listingRng: Rng;
   private readonly slots: Slot[] = [];
   private open: Market[] = [];
+  private readonly byId = new Map<string, Market>();
+  private now: number;
   /** Ticks processed. */
   ticks = 0;
 
-  constructor(seed: number, startAt: number, private readonly lifetimeMs: number) {
+  constructor(seed: number, private readonly options: MarketFeedOptions) {
     this.oracleRng = createRng(mixSeed(seed, 1));
     this.venueRng = createRng(mixSeed(seed, 2));
     this.listingRng = createRng(mixSeed(seed, 3));
-    for (const spec of ORACLES) this.spots.set(spec.symbol, new Big(spec.start));
+    this.now = options.startAt;
+    for (const spec of ORACLES) {
+      this.spots.set(spec.symbol, new Big(spec.start));
+      for (const v of VENUES) this.views.set(`${v.venue}|${spec.symbol}`, Number(spec.start));
+    }
     // Stagger first expiries so settlements start early and keep coming.
     let i = 0;
     for (const spec of ORACLES) {
-      for (let s = 0; s < spec.slots; s += 1) {
-        const expiresAt = startAt + (5 + 3 * i) * 60_000;
+      for (let s = 0; s < SLOTS_PER_SYMBOL; s += 1) {
+        const expiresAt = options.startAt + (5 + 3 * i) * 60_000;
         const slot: Slot = { spec, expiresAt };
         this.slots.push(slot);
         this.list(slot, expiresAt);
@@ -116,6 +129,11 @@ export class MarketFeed {
     return this.open;
   }
 
+  /** An open market by id. */
+  market(id: string): Market | undefined {
+    return this.byId.get(id);
+  }
+
   /** The oracle's current price for a symbol. */
   spot(symbol: OracleSymbol): Big {
     const spot = this.spots.get(symbol);
@@ -123,95 +141,106 @@ export class MarketFeed {
     return spot;
   }
 
-  /** Advances to simulated time `now`: moves oracles, settles expired markets, relists, moves prices. */
+  /** The true annualised volatility of a symbol's diffusion (what the scanner prices with). */
+  volatility(symbol: OracleSymbol): number {
+    return ORACLES.find((o) => o.symbol === symbol)?.volatility ?? 0;
+  }
+
+  /** Advances to simulated time `now`: moves oracles, settles expired markets, relists, requotes. */
   step(now: number): Resolution[] {
     this.ticks += 1;
-    for (const spec of ORACLES) this.moveOracle(spec);
+    this.now = now;
+    for (const spec of ORACLES) this.spots.set(spec.symbol, stepOracle(this.spot(spec.symbol), spec, this.options.tickMs, this.oracleRng));
+    for (const v of VENUES) {
+      for (const spec of ORACLES) {
+        const key = `${v.venue}|${spec.symbol}`;
+        const view = this.views.get(key) ?? Number(spec.start);
+        this.views.set(key, view + v.lag * (Number(this.spot(spec.symbol)) - view));
+      }
+    }
     const resolutions: Resolution[] = [];
     const remaining: Market[] = [];
     for (const market of this.open) {
       if (market.expiresAt <= now) {
         const spot = this.spot(market.symbol);
         resolutions.push({ market, yesWon: yesWins(spot, market.threshold, market.direction), spot, at: now });
+        this.byId.delete(market.id);
       } else {
         remaining.push(market);
       }
     }
     this.open = remaining;
-    for (const market of this.open) this.movePrice(market);
     for (const slot of this.slots) {
       if (slot.expiresAt <= now) {
-        slot.expiresAt = now + this.lifetimeMs;
+        slot.expiresAt = now + this.options.lifetimeMs;
         this.list(slot, slot.expiresAt);
       }
     }
+    for (const market of this.open) this.requote(market);
     return resolutions;
   }
 
-  private moveOracle(spec: OracleSpec): void {
-    let r = spec.volPerTick * this.oracleRng.normal();
-    const wick = this.wicks.get(spec.symbol);
-    if (wick !== undefined) {
-      r += wick.r;
-      wick.ticks -= 1;
-      if (wick.ticks === 0) this.wicks.delete(spec.symbol);
-    } else if (this.oracleRng.next() < spec.jumpProb) {
-      const size = spec.jumpMin + (spec.jumpMax - spec.jumpMin) * this.oracleRng.next();
-      const jump = this.oracleRng.next() < 0.5 ? -size : size;
-      r += jump;
-      // Some jumps are wicks (a bad print, a liquidation cascade) that the oracle takes back within minutes:
-      // the venues' lag then protects them, and a sniper that bought the jump holds a stale view.
-      if (this.oracleRng.next() < WICK_PROB) {
-        const ticks = 6 + this.oracleRng.int(18);
-        this.wicks.set(spec.symbol, { r: -jump / ticks, ticks });
-      }
-    }
-    // The float return is cut to 6 decimals before it touches money: from here on arithmetic is exact.
-    const factor = ONE.plus(new Big(r.toFixed(6)));
-    this.spots.set(spec.symbol, roundHalfUp(this.spot(spec.symbol).times(factor), 2));
+  private venueSpec(venue: Venue): VenueSpec {
+    const spec = VENUES.find((v) => v.venue === venue);
+    if (spec === undefined) throw new Error(`no venue ${venue}`);
+    return spec;
   }
 
-  private movePrice(market: Market): void {
-    const spec = VENUES.find((v) => v.venue === market.venue);
-    if (spec === undefined) return;
-    const fair = fairValue(this.spot(market.symbol), market.threshold, market.direction);
-    market.quote = roundHalfUp(market.quote.plus(spec.lag.times(fair.minus(market.quote))), 4);
-    market.yes = this.traded(market.quote);
+  /** The venue's estimate from its lagged view, its volatility and its drifting error; a fresh book at the touch. */
+  private requote(market: Market): void {
+    const v = this.venueSpec(market.venue);
+    const rho = v.noisePersistence;
+    market.noise = rho * market.noise + v.noiseSd * Math.sqrt(1 - rho * rho) * this.venueRng.normal();
+    const previous = market.estimate;
+    market.estimate = this.estimateOf(market);
+    // Makers widen in a fast market: the spread grows by as much as their own estimate just moved.
+    const halfSpread = v.halfSpread + FAST_MARKET_WIDENING * Math.abs(market.estimate - previous);
+    market.book = quoteAround(market.estimate, halfSpread, this.depth(v), this.depth(v));
   }
 
-  /** The quote in cents with a little venue noise, within [0.01, 0.99]. */
-  private traded(quote: Big): Big {
-    const u = this.venueRng.next();
-    const noise = u < 0.15 ? CENT.neg() : u > 0.85 ? CENT : new Big(0);
-    return clampBig(roundHalfUp(quote, 2).plus(noise), CENT, MAX_PRICE);
+  /** The venue's probability from its lagged view of spot, its own volatility and its current error. */
+  private estimateOf(market: Market): number {
+    const view = this.views.get(`${market.venue}|${market.symbol}`) ?? Number(this.spot(market.symbol));
+    const p = digitalProbability(view, Number(market.threshold), market.volatility, market.expiresAt - this.now, market.direction);
+    return Math.min(0.999, Math.max(0.001, p + market.noise));
+  }
+
+  private depth(v: VenueSpec): number {
+    const [lo, hi] = v.depth;
+    return lo + this.venueRng.int(hi - lo + 1);
   }
 
   private list(slot: Slot, expiresAt: number): void {
     const { spec } = slot;
     const spot = this.spot(spec.symbol);
-    const offset = this.listingRng.pick(OFFSETS);
+    const sd = spec.volatility * Math.sqrt(this.options.lifetimeMs / YEAR_MS);
+    const offset = this.listingRng.pick(STRIKE_OFFSETS) * sd;
     const direction: Direction = this.listingRng.next() < 0.5 ? 'above' : 'below';
     const step = new Big(spec.strikeStep);
-    const raw = spot.times(new Big(1 + offset).round(4));
+    const raw = spot.times(new Big(Math.exp(offset).toFixed(6)));
     const threshold = roundHalfUp(raw.div(step), 0).times(step);
     const externalId = `${spec.symbol.toLowerCase()}-${direction}-${threshold.toFixed()}-${stamp(expiresAt)}`;
-    const fair = fairValue(spot, threshold, direction);
-    for (const venue of VENUES) {
-      // A new market opens part-way between an uninformed 0.5 and fair value: each venue's confidence differs.
-      const confidence = new Big((0.75 + 0.25 * this.listingRng.next()).toFixed(2));
-      const half = new Big('0.5');
-      const quote = roundHalfUp(half.plus(fair.minus(half).times(confidence)), 4);
-      this.open.push({
-        id: `${venue.venue}:${externalId}`,
-        venue: venue.venue,
+    for (const v of VENUES) {
+      const volatility = spec.volatility * (1 + v.volBias * (2 * this.listingRng.next() - 1));
+      const noise = v.noiseSd * this.listingRng.normal();
+      const market: Market = {
+        id: `${v.venue}:${externalId}`,
+        venue: v.venue,
         externalId,
         symbol: spec.symbol,
         threshold,
         direction,
         expiresAt,
-        quote,
-        yes: this.traded(quote),
-      });
+        takerRate: v.venue === 'polymarket' ? (this.options.polymarketTakerRate ?? ZERO) : ZERO,
+        volatility,
+        noise,
+        estimate: 0.5,
+        book: quoteAround(0.5, v.halfSpread, 0, 0),
+      };
+      market.estimate = this.estimateOf(market);
+      this.requote(market);
+      this.open.push(market);
+      this.byId.set(market.id, market);
     }
   }
 }

@@ -7,11 +7,11 @@ export class Outbox {
 
   constructor(private readonly run: string) {}
 
-  /** Queues one event from `agent`, stamped with the caller's wall-clock `ts`. */
-  emit<K extends EventTag>(agent: string, type: K, data: EventOf<K>['data'], ts: string): void {
+  /** Queues one event from `agent`, stamped with the caller's wall-clock `ts` and the simulated time `asOf`. */
+  emit<K extends EventTag>(agent: string, type: K, data: EventOf<K>['data'], ts: string, asOf: string): void {
     const seq = (this.seqs.get(agent) ?? 0) + 1;
     this.seqs.set(agent, seq);
-    this.pending.push({ type, agent, run: this.run, seq, ts, data });
+    this.pending.push({ type, agent, run: this.run, seq, ts, asOf, data });
   }
 
   /** The queued events, oldest first; the queue is emptied. */

@@ -28,6 +28,10 @@ export interface RunAgentsOptions {
   readonly startAt?: string;
   /** Initial bankroll, a decimal string (default "500"). */
   readonly bankroll?: string;
+  /** Fraction of full Kelly the strategies stake, a decimal string (default "0.25"). */
+  readonly kellyFraction?: string;
+  /** Taker fee rate of Polymarket markets, a decimal string (default "0"). */
+  readonly polymarketTakerRate?: string;
   readonly logger?: AgentsLogger;
   /** Wall clock in epoch ms (default `Date.now`). */
   readonly clock?: () => number;
@@ -65,6 +69,8 @@ export function runAgents(options: RunAgentsOptions): AgentsHandle {
     run: runId,
     ...(options.startAt === undefined ? {} : { startAt: options.startAt }),
     ...(options.bankroll === undefined ? {} : { bankroll: options.bankroll }),
+    ...(options.kellyFraction === undefined ? {} : { kellyFraction: options.kellyFraction }),
+    ...(options.polymarketTakerRate === undefined ? {} : { polymarketTakerRate: options.polymarketTakerRate }),
   });
   const clock = options.clock ?? Date.now;
   const log = options.logger;

@@ -14,6 +14,19 @@ export interface RedisBusOptions {
 }
 
 /**
+ * Connection options of every pm-arb Redis connection: reconnect forever with capped exponential
+ * backoff, queue commands while disconnected, connect in the background (`connect()` starts it).
+ */
+export function reconnectingOptions(maxRetryDelayMs = 2_000): RedisOptions {
+  return {
+    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxRetryDelayMs),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: true,
+    lazyConnect: true,
+  };
+}
+
+/**
  * The Redis pub/sub adapter: one connection publishes, one subscribes (with
  * `messageBuffer`, no string copies). Both reconnect forever with capped backoff, and the
  * adapter subscribes again itself on every reconnect. Connection faults are logged, never thrown.
@@ -21,13 +34,7 @@ export interface RedisBusOptions {
 export function createRedisBus(options: RedisBusOptions): EventBus {
   const prefix = options.prefix ?? '';
   const log = options.logger;
-  const maxDelay = options.maxRetryDelayMs ?? 2_000;
-  const connectionOptions: RedisOptions = {
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxDelay),
-    maxRetriesPerRequest: null,
-    enableOfflineQueue: true,
-    lazyConnect: true,
-  };
+  const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
   const publisher = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-pub' });
   // The adapter owns resubscription: see `syncSubscriptions`.
   const subscriber = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-sub', autoResubscribe: false });

@@ -1,79 +1,9 @@
 import { applyPatch, PatchError } from './applyPatch';
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff';
+import { reactionToClose } from './closeCodes';
 import { Emitter } from './emitter';
-import type { ClientMessage, DeltaFrame, ErrorFrame, HeartbeatFrame, ServerFrame, SnapshotFrame } from './protocol';
-
-/**
- * What the client needs of a WebSocket: the browser's, or `ws` in Node. Handlers take
- * `never` so that any implementation's own event types fit; the client reads only `data`.
- */
-export interface WebSocketLike {
-  readonly readyState: number;
-  onopen: ((event: never) => void) | null;
-  onmessage: ((event: never) => void) | null;
-  onclose: ((event: never) => void) | null;
-  onerror: ((event: never) => void) | null;
-  send(data: string): void;
-  close(code?: number, reason?: string): void;
-}
-
-/** A WebSocket class: `globalThis.WebSocket` in browsers, `ws` in Node 20. */
-export type WebSocketConstructor = new (url: string) => WebSocketLike;
-
-/** `connecting` before the first live moment, `live` when every channel is in sync, `resyncing` while one waits for a fresh snapshot, `reconnecting` after a drop, `closed` after `close()`. */
-export type ClientStatus = 'connecting' | 'live' | 'resyncing' | 'reconnecting' | 'closed';
-
-/** Client options. */
-export interface ClientOptions {
-  /** The server's WebSocket endpoint, e.g. `ws://127.0.0.1:8000/ws`. */
-  readonly url: string;
-  /** Channels to subscribe to at connect time (`*` for all). */
-  readonly channels?: readonly string[];
-  /** The WebSocket class; defaults to `globalThis.WebSocket`. */
-  readonly WebSocket?: WebSocketConstructor;
-  /** Reconnect delays. */
-  readonly backoff?: BackoffOptions;
-  /** A resync that got no snapshot within this many ms is sent again. */
-  readonly resyncTimeoutMs?: number;
-  /** With no frame at all for this many ms (heartbeats come every second), the connection is dropped and made again. */
-  readonly staleAfterMs?: number;
-  /** Connect in the constructor (default true). */
-  readonly autoConnect?: boolean;
-}
-
-/** A change of one channel's state. */
-export interface ChannelChange {
-  readonly channel: string;
-  readonly version: number;
-  readonly state: unknown;
-  /** `snapshot` for a whole new state, `delta` for a patch applied. */
-  readonly cause: 'snapshot' | 'delta';
-  /** The delta applied, when `cause` is `delta`: carries `ts` and `ts_first`. */
-  readonly delta?: DeltaFrame;
-}
-
-/** Events a client emits. */
-export interface ClientEvents {
-  change: (change: ChannelChange) => void;
-  status: (status: ClientStatus) => void;
-  /** An error frame from the server (unknown channel, rate limited, ...). */
-  serverError: (frame: ErrorFrame) => void;
-  /** Every frame as received, for tools that measure. */
-  frame: (frame: ServerFrame) => void;
-}
-
-/** Counters a client keeps, for tests and dashboards. */
-export interface ClientStats {
-  connects: number;
-  reconnects: number;
-  snapshots: number;
-  deltas: number;
-  heartbeats: number;
-  /** Resync requests sent (first tries and retries). */
-  resyncs: number;
-  /** Resyncs sent again after no answer. */
-  resyncRetries: number;
-}
+import { PROTOCOL_NAME, type ClientMessage, type DeltaFrame, type ErrorFrame, type HeartbeatFrame, type ServerFrame, type SnapshotFrame, type SubscribedFrame } from './protocol';
+import type { ClientEvents, ClientOptions, ClientStats, ClientStatus, Denial, WebSocketConstructor, WebSocketLike } from './types';
 
 interface ChannelEntry {
   version: number;
@@ -87,7 +17,7 @@ const OPEN = 1;
 
 /** Subscribes to projections, keeps their state in sync by the protocol's rules, and reconnects. */
 export class ProjectionClient extends Emitter<ClientEvents> {
-  readonly stats: ClientStats = { connects: 0, reconnects: 0, snapshots: 0, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0 };
+  readonly stats: ClientStats = { connects: 0, reconnects: 0, snapshots: 0, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0, resumes: 0 };
   private readonly wanted = new Set<string>();
   private readonly entries = new Map<string, ChannelEntry>();
   private readonly WebSocketClass: WebSocketConstructor;
@@ -104,6 +34,10 @@ export class ProjectionClient extends Emitter<ClientEvents> {
   private lastFrameAt = 0;
   /** Between opening with channels and the server's `subscribed` reply. */
   private awaitingSubscribed = false;
+  private token: string | undefined;
+  private denial: Denial | undefined;
+  /** The log epoch the versions held belong to ('' until a server said). */
+  private epoch = '';
 
   constructor(private readonly options: ClientOptions) {
     super();
@@ -113,6 +47,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.resyncTimeoutMs = options.resyncTimeoutMs ?? 3000;
     this.staleAfterMs = options.staleAfterMs ?? 10_000;
+    this.token = options.token;
     for (const channel of options.channels ?? []) this.wanted.add(channel);
     if (options.autoConnect ?? true) this.connect();
   }
@@ -133,6 +68,11 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     return entry === undefined || (entry.pending === 'initial' && entry.state === undefined) ? undefined : entry.version;
   }
 
+  /** Why the server refused the connection for good (status `denied`), if it did. */
+  get denied(): Denial | undefined {
+    return this.denial;
+  }
+
   /** The channels subscribed to (as the server confirmed them). */
   channels(): string[] {
     return [...this.entries.keys()];
@@ -140,11 +80,12 @@ export class ProjectionClient extends Emitter<ClientEvents> {
 
   /** Opens the connection (done by the constructor unless `autoConnect` is false). */
   connect(): void {
-    if (this.closed || this.socket !== undefined) return;
+    if (this.closed || this.denial !== undefined || this.socket !== undefined) return;
     const url = this.connectUrl();
     let socket: WebSocketLike;
     try {
-      socket = new this.WebSocketClass(url);
+      // The token travels as a subprotocol, never in the URL (URLs end up in logs); the server echoes only pm-arb.v1.
+      socket = this.token === undefined ? new this.WebSocketClass(url) : new this.WebSocketClass(url, [PROTOCOL_NAME, `bearer.${this.token}`]);
     } catch {
       this.scheduleReconnect();
       return;
@@ -152,7 +93,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.socket = socket;
     socket.onopen = () => this.onOpen(socket);
     socket.onmessage = (event: { readonly data: unknown }) => this.onMessage(socket, event.data);
-    socket.onclose = () => this.onClose(socket);
+    socket.onclose = (event: { readonly code?: number; readonly reason?: string }) => this.onClose(socket, event.code ?? 1006, event.reason ?? '');
     socket.onerror = () => undefined; // a close event follows every error
   }
 
@@ -190,6 +131,19 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.updateStatus();
   }
 
+  /** Replaces the access token before it expires: sent to the server now, and used for every reconnect. After a denial, connects again with it. */
+  refresh(token: string): void {
+    this.token = token;
+    if (this.denial === undefined) {
+      this.send({ type: 'refresh', token });
+      return;
+    }
+    this.denial = undefined;
+    this.attempt = 0;
+    this.setStatus(this.everLive ? 'reconnecting' : 'connecting');
+    this.connect();
+  }
+
   /** Resolves once every subscribed channel holds a snapshot-based state and the client is live. */
   whenLive(): Promise<void> {
     if (this.currentStatus === 'live') return Promise.resolve();
@@ -215,10 +169,16 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.setStatus('closed');
   }
 
+  /**
+   * The URL with the channels to subscribe to and, after a disconnect, where to resume them from:
+   * the epoch and the version of every channel that holds a state.
+   */
   private connectUrl(): string {
     if (this.wanted.size === 0) return this.options.url;
     const channels = this.wanted.has('*') ? '*' : [...this.wanted].map(encodeURIComponent).join(',');
-    return `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}channels=${channels}`;
+    const held = [...this.entries].filter(([, entry]) => entry.state !== undefined).map(([channel, entry]) => `${encodeURIComponent(channel)}:${entry.version}`);
+    const since = this.epoch === '' || held.length === 0 ? '' : `&epoch=${encodeURIComponent(this.epoch)}&since=${held.join(',')}`;
+    return `${this.options.url}${this.options.url.includes('?') ? '&' : '?'}channels=${channels}${since}`;
   }
 
   private onOpen(socket: WebSocketLike): void {
@@ -238,11 +198,20 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.updateStatus();
   }
 
-  private onClose(socket: WebSocketLike): void {
+  private onClose(socket: WebSocketLike, code: number, reason: string): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
     clearInterval(this.staleTimer);
     if (this.closed) return;
+    const reaction = reactionToClose(code);
+    if (reaction.stop) {
+      this.denial = { code, reason };
+      for (const entry of this.entries.values()) clearTimeout(entry.resyncTimer);
+      this.setStatus('denied');
+      this.emit('denied', this.denial);
+      return;
+    }
+    this.attempt = Math.max(this.attempt, reaction.minAttempt);
     this.scheduleReconnect();
   }
 
@@ -266,12 +235,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
     this.emit('frame', frame);
     switch (frame.type) {
       case 'subscribed':
-        this.awaitingSubscribed = false;
-        for (const channel of frame.channels) {
-          if (!this.entries.has(channel)) this.entries.set(channel, { version: 0, state: undefined, pending: 'initial', resyncTimer: undefined });
-        }
-        this.updateStatus();
-        return;
+        return this.onSubscribed(frame);
       case 'unsubscribed':
         for (const channel of frame.channels) this.forget(channel);
         this.updateStatus();
@@ -287,6 +251,26 @@ export class ProjectionClient extends Emitter<ClientEvents> {
       case 'pong':
         return;
     }
+  }
+
+  private onSubscribed(frame: SubscribedFrame): void {
+    this.awaitingSubscribed = false;
+    const sameEpoch = frame.epoch !== undefined && frame.epoch === this.epoch;
+    if (frame.epoch !== undefined) this.epoch = frame.epoch;
+    for (const channel of frame.channels) {
+      const entry = this.entries.get(channel);
+      if (entry === undefined) {
+        this.entries.set(channel, { version: 0, state: undefined, pending: 'initial', resyncTimer: undefined });
+        continue;
+      }
+      // Resumed at the version held: no snapshot follows, the next delta starts from that version.
+      const resumed = frame.resumed?.[channel];
+      if (sameEpoch && resumed !== undefined && resumed === entry.version && entry.state !== undefined && entry.pending === 'initial') {
+        entry.pending = null;
+        this.stats.resumes += 1;
+      }
+    }
+    this.updateStatus();
   }
 
   private onSnapshot(frame: SnapshotFrame): void {
@@ -323,14 +307,20 @@ export class ProjectionClient extends Emitter<ClientEvents> {
 
   private onHeartbeat(frame: HeartbeatFrame): void {
     this.stats.heartbeats += 1;
+    // Versions of another epoch are not comparable with those held: every channel starts over.
+    const otherEpoch = frame.epoch !== undefined && frame.epoch !== this.epoch;
+    if (frame.epoch !== undefined) this.epoch = frame.epoch;
     for (const [channel, entry] of this.entries) {
       const version = frame.versions[channel];
-      if (entry.pending === null && version !== undefined && version > entry.version) this.resync(channel);
+      if (entry.pending === null && version !== undefined && (otherEpoch || version > entry.version)) this.resync(channel);
     }
   }
 
   private onError(frame: ErrorFrame): void {
-    if (frame.code === 'unknown_channel' && frame.channel !== undefined) this.wanted.delete(frame.channel);
+    // Channels that do not exist or that the token does not cover are not asked for again at reconnect.
+    if (frame.code === 'unknown_channel' || frame.code === 'forbidden') {
+      for (const channel of frame.channels ?? (frame.channel === undefined ? [] : [frame.channel])) this.wanted.delete(channel);
+    }
     if (frame.code === 'not_subscribed' && frame.channel !== undefined && this.wanted.has(frame.channel)) {
       this.send({ type: 'subscribe', channels: [frame.channel] });
     }
@@ -349,6 +339,7 @@ export class ProjectionClient extends Emitter<ClientEvents> {
 
   private updateStatus(): void {
     if (this.closed) return this.setStatus('closed');
+    if (this.denial !== undefined) return this.setStatus('denied');
     if (this.socket?.readyState !== OPEN) return this.setStatus(this.everLive ? 'reconnecting' : 'connecting');
     const pending = [...this.entries.values()].map((e) => e.pending);
     if (pending.includes('resync')) return this.setStatus('resyncing');

@@ -2,4 +2,6 @@
 export * from './applyPatch';
 export * from './backoff';
 export * from './client';
+export * from './closeCodes';
 export * from './protocol';
+export * from './types';

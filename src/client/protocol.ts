@@ -7,23 +7,42 @@ export type PatchOperation =
   | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
 
 /** Error codes a server sends in an `error` frame. */
-export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 'rate_limited'] as const;
+export const ERROR_CODES = ['unknown_channel', 'bad_request', 'not_subscribed', 'rate_limited', 'forbidden'] as const;
 /** One of the error codes. */
 export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The WebSocket subprotocol of this protocol: offer it (with `bearer.<jwt>` when sending a token); the server echoes only it. */
+export const PROTOCOL_NAME = 'pm-arb.v1';
 
 /** Close code for a client that keeps sending bad frames or keeps exceeding the rate (policy violation). */
 export const CLOSE_POLICY_VIOLATION = 1008;
 /** Close code the server uses when it shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
+/** Close code when the server's projections started over (the log has a new epoch, or was rebuilt after a gap): reconnect and take snapshots. */
+export const CLOSE_SERVICE_RESTART = 1012;
+/** Close code for a missing, bad or expired token (access control on): reconnecting with the same token is pointless. */
+export const CLOSE_UNAUTHORIZED = 4401;
+/** Close code for an Origin or Host the server does not let in. */
+export const CLOSE_FORBIDDEN = 4403;
+/** Close code for too many connections (per address or in total), or an address waiting after an abuse close: back off. */
+export const CLOSE_TOO_MANY = 4429;
 
 /** Client → server. */
 export type ClientMessage =
   | { readonly type: 'ping' }
-  /** Channels to add; `["*"]` means every channel. */
-  | { readonly type: 'subscribe'; readonly channels: readonly string[] }
+  /** Channels to add; `["*"]` means every channel; `since`: resume from versions held before a disconnect. */
+  | { readonly type: 'subscribe'; readonly channels: readonly string[]; readonly since?: ResumePoint }
   | { readonly type: 'unsubscribe'; readonly channels: readonly string[] }
   /** Ask again for a snapshot of a subscribed channel. */
-  | { readonly type: 'resync'; readonly channel: string };
+  | { readonly type: 'resync'; readonly channel: string }
+  /** Replace the connection's token before it expires (access control on). */
+  | { readonly type: 'refresh'; readonly token: string };
+
+/** Where a reconnecting client stands: the log epoch and the version it holds of each channel. */
+export interface ResumePoint {
+  readonly epoch: string;
+  readonly versions: Readonly<Record<string, number>>;
+}
 
 /** Reply to `ping`. */
 export interface PongFrame {
@@ -34,6 +53,10 @@ export interface PongFrame {
 export interface SubscribedFrame {
   readonly type: 'subscribed';
   readonly channels: readonly string[];
+  /** The log epoch the versions that follow belong to. */
+  readonly epoch?: string;
+  /** Channels continued from the version the client held: no snapshot follows for them, and their next delta starts at that version. */
+  readonly resumed?: Readonly<Record<string, number>>;
 }
 
 /** The channels an `unsubscribe` removed. */
@@ -70,6 +93,8 @@ export interface DeltaFrame {
 /** Every channel's version as of the last flush, about once a second. */
 export interface HeartbeatFrame {
   readonly type: 'heartbeat';
+  /** The log epoch of the versions. */
+  readonly epoch?: string;
   readonly versions: Readonly<Record<string, number>>;
 }
 
@@ -79,8 +104,10 @@ export interface ErrorFrame {
   readonly code: ErrorCode;
   /** A sentence for people. */
   readonly message: string;
-  /** The channel concerned, when there is one. */
+  /** The channel concerned, when there is one (the first of `channels` when there are several). */
   readonly channel?: string;
+  /** Every channel concerned, for an error about several (unknown or forbidden channels of one request). */
+  readonly channels?: readonly string[];
 }
 
 /** Server → client. */

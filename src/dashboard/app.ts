@@ -23,6 +23,7 @@ const STATUS_TEXT: Readonly<Record<string, string>> = {
   live: 'Live',
   reconnecting: 'Reconnecting…',
   resyncing: 'Resyncing…',
+  denied: 'Access denied: open the page with #token=…',
   closed: 'Closed',
 };
 

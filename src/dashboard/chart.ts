@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import { el, setHidden } from './dom';
+import { TIME_AXIS_STEPS, formatTimeTick } from './format';
 
 /** Colours shared by the page's charts (the canvas cannot read CSS variables cheaply). */
 export const PALETTE = {
@@ -86,6 +87,21 @@ function axes(xValues?: uPlot.Axis['values'], xSplits?: uPlot.Axis['splits'], yV
   return [x, y];
 }
 
+/** Whole-second steps and labels that fit the span shown (no `:50.000 :50.500` ticks). */
+function timeAxis([x, y]: uPlot.Axis[]): uPlot.Axis[] {
+  return [
+    {
+      ...x,
+      incrs: TIME_AXIS_STEPS,
+      values: (u, splits) => {
+        const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
+        return splits.map((s) => formatTimeTick(s, span));
+      },
+    },
+    ...(y === undefined ? [] : [y]),
+  ];
+}
+
 const compactMoney = (v: number): string => {
   const abs = Math.abs(v);
   const sign = v < 0 ? '−' : '';
@@ -97,7 +113,7 @@ const compactMoney = (v: number): string => {
 /** The equity curve: current value over time. */
 export function equityChart(): ChartBox {
   return new ChartBox(
-    'Equity curve (UTC)',
+    'Equity curve (simulated time, UTC)',
     'equity',
     (width, height) => ({
       width,
@@ -107,7 +123,7 @@ export function equityChart(): ChartBox {
       // UTC, like the trades' times and the simulated market's clock.
       tzDate: (seconds) => uPlot.tzDate(new Date(seconds * 1000), 'Etc/UTC'),
       scales: { x: { time: true } },
-      axes: axes(undefined, undefined, (_u, splits) => splits.map(compactMoney)),
+      axes: timeAxis(axes(undefined, undefined, (_u, splits) => splits.map(compactMoney))),
       series: [
         {},
         {

@@ -134,3 +134,17 @@ export function toNumber(d: string | null | undefined): number | null {
   const b = toBig(d);
   return b === null ? null : Number(b.toString());
 }
+
+/** Time axis steps in seconds: never finer than a second, so labels never show milliseconds. */
+export const TIME_AXIS_STEPS = [1, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400];
+
+/**
+ * A time axis label (UTC) for a tick at `seconds`, by the span the axis shows: `HH:MM:SS` under ten
+ * minutes, `HH:MM` under two days, else `MM-DD HH:MM`.
+ */
+export function formatTimeTick(seconds: number, spanSeconds: number): string {
+  const iso = new Date(Math.round(seconds) * 1000).toISOString();
+  if (spanSeconds < 600) return iso.slice(11, 19);
+  if (spanSeconds < 2 * 86_400) return iso.slice(11, 16);
+  return `${iso.slice(5, 10)} ${iso.slice(11, 16)}`;
+}

@@ -77,6 +77,10 @@ export interface RiskView {
   readonly drawdownPct: Dec;
   readonly dailyPnl: Dec;
   readonly bankroll: Dec;
+  /** Equity with open positions marked to the venues' bids, and its parts and drawdown (newer guardians only). */
+  readonly markedValue: Dec;
+  readonly unrealisedPnl: Dec;
+  readonly markedDrawdownPct: Dec;
   readonly halted: boolean;
   readonly haltRule: string | null;
   readonly haltReason: string | null;

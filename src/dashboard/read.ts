@@ -56,7 +56,9 @@ export function readOverview(state: unknown): OverviewView {
   const equity: EquityPoint[] = [];
   for (const item of curve) {
     const p = obj(item);
-    const t = typeof p.ts === 'string' ? Date.parse(p.ts) : NaN;
+    // The agents' simulated time when the point carries it (a demo hour reads as an hour), else its publish time.
+    const stamp = typeof p.as_of === 'string' ? p.as_of : p.ts;
+    const t = typeof stamp === 'string' ? Date.parse(stamp) : NaN;
     const v = Number(dec(p.value));
     if (!Number.isFinite(t) || !Number.isFinite(v)) continue;
     const last = equity[equity.length - 1];
@@ -162,6 +164,9 @@ export function readRisk(state: unknown): RiskView {
     drawdownPct: dec(s.drawdown_pct),
     dailyPnl: dec(s.daily_pnl),
     bankroll: dec(first(s, 'bankroll', 'initial_bankroll')),
+    markedValue: dec(s.marked_value),
+    unrealisedPnl: dec(s.unrealised_pnl),
+    markedDrawdownPct: dec(s.marked_drawdown_pct),
     halted: s.halted === true,
     haltRule: str(s.halt_rule),
     haltReason: str(s.halt_reason),

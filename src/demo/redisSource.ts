@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createMemoryBus, createRedisBus, type EventBus } from '../bus';
+import { createMemoryLog, createRedisLog, type EventLog } from '../eventlog';
 import { freePort, hasRedisServer, pingRedisUrl, startRedisServer, type RedisProcess } from './redisProbe';
 
 /** Where the demo's events travel. */
@@ -21,13 +22,27 @@ export async function findBusSource(url: string): Promise<BusSource> {
   return { kind: 'memory', reason: `no Redis answers at ${url} and redis-server is not installed` };
 }
 
-/** A bus for one role on this source; the memory bus is shared, so both roles see each other. */
-export function busFactory(source: BusSource, prefix: string, logger?: Logger): (role: string) => EventBus {
+/** What one role talks to: pub/sub and the durable log. */
+export interface Transport {
+  readonly bus: EventBus;
+  readonly log: EventLog;
+}
+
+/**
+ * The bus and log for one role on this source (`reads`: the role follows the log). In memory both are
+ * shared, so the roles see each other; the memory log publishes what it appends on the memory bus, as
+ * the Redis log's script does.
+ */
+export function transportFactory(source: BusSource, prefix: string, logger?: Logger): (role: string, reads: boolean) => Transport {
   if (source.kind === 'memory') {
-    const shared = createMemoryBus();
-    return () => shared;
+    const bus = createMemoryBus();
+    const log = createMemoryLog({ bus });
+    return () => ({ bus, log });
   }
-  return (role) => createRedisBus({ url: source.url, prefix, ...(logger ? { logger: logger.child({ bus: role }) } : {}) });
+  return (role, reads) => {
+    const child = logger === undefined ? {} : { logger: logger.child({ bus: role }) };
+    return { bus: createRedisBus({ url: source.url, prefix, ...child }), log: createRedisLog({ url: source.url, prefix, reads, ...child }) };
+  };
 }
 
 /** Describes the source in one line for the start-up banner. */

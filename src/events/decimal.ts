@@ -8,7 +8,8 @@ export const MAX_SIGNIFICANT_DIGITS = 40;
 /** The written exponent stays within ±this; the value's own magnitude within ±(this + MAX_SIGNIFICANT_DIGITS). */
 export const MAX_EXPONENT = 30;
 
-interface DecimalBrand {
+/** The brand of `Decimal` (exported so that declaration files can name it). */
+export interface DecimalBrand {
   readonly Decimal: unique symbol;
 }
 
@@ -82,7 +83,8 @@ export const Decimal = t.brand(
   'Decimal',
 );
 
-interface FractionBrand {
+/** The brand of `Fraction`. */
+export interface FractionBrand {
   readonly Fraction: unique symbol;
 }
 

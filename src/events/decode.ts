@@ -78,14 +78,14 @@ export function decodeEvent(channel: string, raw: Buffer | string, options?: Dec
   if (Object.prototype.hasOwnProperty.call(json, 'v')) {
     const envelope = check(EnvelopeV1, json);
     if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(EnvelopeV1, json), ''));
-    const { id, agent, seq, ts } = envelope;
+    const { id, agent, seq, ts, as_of } = envelope;
     const run = runOf(id, agent, seq);
     if (run === undefined) {
       return reject(channel, raw, bytes, 'bad_envelope', `Expecting id "${agent}:<run>:${seq}" at id but instead got: ${JSON.stringify(id)}`);
     }
     type = envelope.type;
     payload = envelope.data;
-    meta = { agent, id, run, seq, ts };
+    meta = as_of === undefined ? { agent, id, run, seq, ts } : { agent, id, run, seq, ts, asOf: as_of };
   } else {
     const envelope = check(LegacyEnvelope, json);
     if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(LegacyEnvelope, json), ''));

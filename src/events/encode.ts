@@ -7,6 +7,8 @@ export interface OutgoingEvent<K extends EventTag = EventTag> {
   readonly run: string;
   readonly seq: number;
   readonly ts: string;
+  /** Simulated market time, ISO-8601 (envelope `as_of`), for publishers that simulate one. */
+  readonly asOf?: string;
   readonly data: Event['data'];
 }
 
@@ -19,6 +21,7 @@ export function encodeEvent(event: OutgoingEvent): string {
     seq: event.seq,
     ts: event.ts,
     type: CATALOG[event.type].wireType,
+    ...(event.asOf === undefined ? {} : { as_of: event.asOf }),
     data: event.data,
   });
 }

@@ -1,23 +1,33 @@
 import * as t from 'io-ts';
 import { NonEmptyString, Timestamp } from './primitives';
 
+/** The brand of `Seq` (exported so that declaration files can name it). */
+export interface SeqBrand {
+  readonly Seq: unique symbol;
+}
 /** A per-run sequence number: 1, 2, 3, ... */
 export const Seq = t.brand(
   t.number,
-  (n): n is t.Branded<number, { readonly Seq: unique symbol }> => Number.isSafeInteger(n) && n >= 1,
+  (n): n is t.Branded<number, SeqBrand> => Number.isSafeInteger(n) && n >= 1,
   'Seq',
 );
 
-/** Envelope v1: what our agents publish. `data` is decoded by the codec its (channel, type) picks. */
-export const EnvelopeV1 = t.type({
-  v: t.literal(1),
-  id: NonEmptyString,
-  agent: NonEmptyString,
-  seq: Seq,
-  ts: Timestamp,
-  type: NonEmptyString,
-  data: t.unknown,
-});
+/**
+ * Envelope v1: what our agents publish. `data` is decoded by the codec its (channel, type) picks.
+ * `as_of` (optional, added later) is the agents' simulated market time when they published it.
+ */
+export const EnvelopeV1 = t.intersection([
+  t.type({
+    v: t.literal(1),
+    id: NonEmptyString,
+    agent: NonEmptyString,
+    seq: Seq,
+    ts: Timestamp,
+    type: NonEmptyString,
+    data: t.unknown,
+  }),
+  t.partial({ as_of: Timestamp }),
+]);
 export type EnvelopeV1 = t.TypeOf<typeof EnvelopeV1>;
 
 /** The original Python agents' envelope: no `v`, `id`, `seq` or `ts`. */

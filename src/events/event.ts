@@ -17,6 +17,8 @@ export interface EventMeta {
   readonly seq: number | null;
   /** Wall-clock publish time (ISO-8601); `null` for legacy messages. */
   readonly ts: string | null;
+  /** The publisher's simulated market time (envelope `as_of`), when it says one. */
+  readonly asOf?: string;
 }
 
 /**

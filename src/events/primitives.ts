@@ -43,7 +43,8 @@ export const AgentStatus = t.keyof(
 );
 export type AgentStatus = t.TypeOf<typeof AgentStatus>;
 
-interface NonEmptyBrand {
+/** The brand of `NonEmptyString` (exported so that declaration files can name it). */
+export interface NonEmptyBrand {
   readonly NonEmptyString: unique symbol;
 }
 /** A string with at least one character, at most 256. */
@@ -54,7 +55,8 @@ export const NonEmptyString = t.brand(
 );
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>;
 
-interface MarketIdBrand {
+/** The brand of `MarketId`. */
+export interface MarketIdBrand {
   readonly MarketId: unique symbol;
 }
 const MARKET_ID_RE = /^(polymarket|kalshi):\S{1,200}$/;
@@ -66,7 +68,8 @@ export const MarketId = t.brand(
 );
 export type MarketId = t.TypeOf<typeof MarketId>;
 
-interface TimestampBrand {
+/** The brand of `Timestamp`. */
+export interface TimestampBrand {
   readonly Timestamp: unique symbol;
 }
 const ISO_RE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/;
@@ -98,10 +101,14 @@ export function isTimestamp(s: string): boolean {
 export const Timestamp = t.brand(t.string, (s): s is t.Branded<string, TimestampBrand> => isTimestamp(s), 'Timestamp');
 export type Timestamp = t.TypeOf<typeof Timestamp>;
 
+/** The brand of `Count`. */
+export interface CountBrand {
+  readonly Count: unique symbol;
+}
 /** A count: a non-negative safe integer. */
 export const Count = t.brand(
   t.number,
-  (n): n is t.Branded<number, { readonly Count: unique symbol }> => Number.isSafeInteger(n) && n >= 0,
+  (n): n is t.Branded<number, CountBrand> => Number.isSafeInteger(n) && n >= 0,
   'Count',
 );
 export type Count = t.TypeOf<typeof Count>;

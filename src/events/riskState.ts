@@ -31,6 +31,12 @@ export const GuardianSnapshot = t.intersection([
     initial_bankroll: Decimal,
     positions: safeRecord(MarketId, Decimal, 'positions map'),
     platform_exposure: safeRecord(Venue, Decimal, 'platform exposure map'),
+    /** current_value + unrealised_pnl: open positions marked to the venue's bid. */
+    marked_value: Decimal,
+    /** Σ over open positions of contracts × bid − cost − fees paid. */
+    unrealised_pnl: Decimal,
+    /** The high-water mark of marked_value (the drawdown rule's reference). */
+    marked_high_water_mark: Decimal,
   }),
 ]);
 export type GuardianSnapshot = t.TypeOf<typeof GuardianSnapshot>;

@@ -4,3 +4,4 @@ export * from './projectionStates';
 export * from './projector';
 export * from './seqTracker';
 export * from './versions';
+export * from './checkpoint';

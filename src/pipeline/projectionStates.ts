@@ -25,6 +25,24 @@ export interface States {
   'portfolio.summary': PortfolioSummaryState;
 }
 
+/** The initial state of every agent projection. */
+function initialStates(): States {
+  return {
+    'agent.updates': agentUpdates.initial,
+    'trade.results': tradeResults.initial,
+    'risk.state': riskState.initial,
+    'strategy.performance': strategyPerformance.initial,
+    'portfolio.summary': portfolioSummary.initial,
+  };
+}
+
+/** What a checkpoint keeps of `ProjectionStates`. */
+export interface SavedStates {
+  readonly states: States;
+  readonly seq: readonly (readonly [string, string, number])[];
+  readonly counters: ReductionCounters;
+}
+
 /** What reducing one event did. */
 export interface Reduction {
   readonly outcome: 'applied' | 'duplicate';
@@ -97,18 +115,32 @@ export type ProjectionStatesOptions =
  * such a map half-updated until the next event touching its channel.
  */
 export class ProjectionStates {
-  private readonly states: States = {
-    'agent.updates': agentUpdates.initial,
-    'trade.results': tradeResults.initial,
-    'risk.state': riskState.initial,
-    'strategy.performance': strategyPerformance.initial,
-    'portfolio.summary': portfolioSummary.initial,
-  };
-  private readonly seq = new SeqTracker();
-  private readonly totals = { applied: 0, duplicates: 0, lost: 0 };
+  private readonly states: States;
+  private readonly seq: SeqTracker;
+  private readonly totals: { applied: number; duplicates: number; lost: number };
   private drafts = new WeakSet<object>();
 
-  constructor(private readonly options: ProjectionStatesOptions = {}) {}
+  /** The initial states, or those of a checkpoint (see `saved`). */
+  constructor(
+    private readonly options: ProjectionStatesOptions = {},
+    from?: SavedStates,
+  ) {
+    this.states = from === undefined ? initialStates() : { ...from.states };
+    this.seq = from === undefined ? new SeqTracker() : SeqTracker.from(from.seq);
+    this.totals = from === undefined ? { applied: 0, duplicates: 0, lost: 0 } : { ...from.counters };
+  }
+
+  /** Everything needed to continue from here later: states, seq trackers, counters (plain JSON). */
+  saved(): SavedStates {
+    const states = {} as Record<AgentChannel, unknown>;
+    for (const channel of Object.keys(this.states) as AgentChannel[]) states[channel] = this.state(channel);
+    return { states: states as unknown as States, seq: this.seq.entries(), counters: { ...this.totals } };
+  }
+
+  /** The last `seq` applied or skipped for a run (`<agent>:<run>`), if any. */
+  lastSeq(agent: string, run: string): number | undefined {
+    return this.seq.lastSeq(agent, run);
+  }
 
   /** Running totals: events applied, duplicates skipped, events detected lost. */
   get counters(): ReductionCounters {

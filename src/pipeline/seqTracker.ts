@@ -48,6 +48,33 @@ export class SeqTracker {
     return FRESH;
   }
 
+  /** The last `seq` seen for a run, if any. */
+  lastSeq(agent: string, run: string): number | undefined {
+    return this.last.get(agent)?.get(run);
+  }
+
+  /** Every (agent, run, last seq) remembered, oldest first: what a checkpoint keeps. */
+  entries(): [string, string, number][] {
+    const out: [string, string, number][] = [];
+    for (const [agent, byRun] of this.last) for (const [run, seq] of byRun) out.push([agent, run, seq]);
+    return out;
+  }
+
+  /** A tracker that remembers `entries` (as `entries()` gave them). */
+  static from(entries: readonly (readonly [string, string, number])[]): SeqTracker {
+    const tracker = new SeqTracker();
+    for (const [agent, run, seq] of entries) {
+      let byRun = tracker.last.get(agent);
+      if (byRun === undefined) {
+        byRun = new Map();
+        tracker.last.set(agent, byRun);
+      }
+      if (!byRun.has(run)) tracker.runs++;
+      byRun.set(run, seq);
+    }
+    return tracker;
+  }
+
   /** Drops the first run of the first agent remembered: roughly the oldest. */
   private forgetOldest(): void {
     for (const [agent, byRun] of this.last) {

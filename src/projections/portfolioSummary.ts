@@ -14,6 +14,8 @@ export const MAX_EQUITY_POINTS = 500;
 export interface EquityPoint {
   /** The event's time (publish time, else the time its data carries), `null` when it has none. */
   readonly ts: string | null;
+  /** The agents' simulated time (envelope `as_of`), `null` when the event did not carry one. */
+  readonly as_of: string | null;
   readonly value: Money;
 }
 
@@ -29,7 +31,13 @@ export interface PortfolioSummaryState {
   readonly win_rate: Money | null;
   readonly open_exposure: Money;
   readonly halted: boolean;
-  /** Oldest first; a point is appended whenever the current value changes. */
+  /** `risk.state.marked_value`: equity with open positions marked to the venue's bid. */
+  readonly marked_value: Money | null;
+  /** `risk.state.unrealised_pnl`. */
+  readonly unrealised_pnl: Money | null;
+  /** `risk.state.as_of`: the agents' simulated time. */
+  readonly as_of: string | null;
+  /** Oldest first; a point whenever the current value changes, at most one per simulated minute. */
   readonly equity_curve: readonly EquityPoint[];
 }
 
@@ -63,6 +71,9 @@ export const portfolioSummary: DerivedProjection<PortfolioSummaryState, Portfoli
     win_rate: null,
     open_exposure: '0',
     halted: false,
+    marked_value: null,
+    unrealised_pnl: null,
+    as_of: null,
     equity_curve: [],
   },
   evolve(state, sources, event) {
@@ -80,6 +91,9 @@ interface Inputs {
   readonly bankroll: Money | null;
   readonly riskValue: Money | null;
   readonly halted: boolean;
+  readonly marked: Money | null;
+  readonly unrealised: Money | null;
+  readonly asOf: string | null;
   readonly exposure: Readonly<Record<string, Money>>;
   readonly tradeCount: number;
   readonly totals: StrategyTotals;
@@ -91,6 +105,9 @@ function inputsOf({ agents, trades, risk, strategies }: PortfolioSources): Input
     bankroll: risk.bankroll,
     riskValue: risk.current_value,
     halted: risk.halted,
+    marked: risk.marked_value,
+    unrealised: risk.unrealised_pnl,
+    asOf: risk.as_of,
     exposure: risk.exposure_by_venue,
     tradeCount: trades.trade_count,
     totals: strategyTotals(strategies.strategies),
@@ -113,6 +130,9 @@ function sameInputs(a: Inputs | undefined, b: Inputs): boolean {
     a.bankroll === b.bankroll &&
     a.riskValue === b.riskValue &&
     a.halted === b.halted &&
+    a.marked === b.marked &&
+    a.unrealised === b.unrealised &&
+    a.asOf === b.asOf &&
     a.exposure === b.exposure &&
     a.tradeCount === b.tradeCount &&
     a.totals.realised === b.totals.realised &&
@@ -138,6 +158,9 @@ function derive(state: PortfolioSummaryState, inputs: Inputs, event: Event): Por
     win_rate: countRatio(wins, wins + losses),
     open_exposure: exposureTotal(inputs.exposure),
     halted: inputs.halted,
+    marked_value: inputs.marked,
+    unrealised_pnl: inputs.unrealised,
+    as_of: inputs.asOf,
     equity_curve: extend(state.equity_curve, current_value, event),
   };
   return sameSummary(state, next) ? state : next;
@@ -225,10 +248,22 @@ export function lastCurveSplice(): CurveSplice | undefined {
   return lastSplice;
 }
 
+/**
+ * A new point when the value changed. When the new point and the last one carry simulated times in
+ * the same simulated minute, the last point is replaced instead: at most one point per simulated
+ * minute, so the 500-point window spans hours of a fast simulation.
+ */
 function extend(curve: readonly EquityPoint[], value: Money | null, event: Event): readonly EquityPoint[] {
   const last = curve[curve.length - 1];
   if (value === null || last?.value === value) return curve;
-  const point: EquityPoint = { ts: eventTime(event), value };
+  const asOf = event.meta.asOf ?? null;
+  const point: EquityPoint = { ts: eventTime(event), as_of: asOf, value };
+  if (last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf)) {
+    lastSplice = undefined;
+    const next = curve.slice();
+    next[next.length - 1] = point;
+    return next;
+  }
   // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
   const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
   const next: EquityPoint[] = new Array<EquityPoint>(curve.length - from + 1);
@@ -236,6 +271,11 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   next[next.length - 1] = point;
   lastSplice = { before: curve, after: next, dropped: from };
   return next;
+}
+
+/** Whether two ISO-8601 times fall in the same minute (compared as instants, whatever their zones). */
+function sameMinute(a: string, b: string): boolean {
+  return Math.floor(Date.parse(a) / 60_000) === Math.floor(Date.parse(b) / 60_000);
 }
 
 function sameSummary(a: PortfolioSummaryState, b: PortfolioSummaryState): boolean {

@@ -33,6 +33,18 @@ export interface RiskState {
   /** Open exposure per venue; venues at zero are dropped. */
   readonly exposure_by_venue: Readonly<Record<string, Money>>;
   readonly decisions: RiskDecisions;
+  /** `current_value` + `unrealised_pnl`: open positions marked to the venue's bid (guardian snapshot). */
+  readonly marked_value: Money | null;
+  /** Σ over open positions of contracts × bid − cost − fees (guardian snapshot). */
+  readonly unrealised_pnl: Money | null;
+  /** The high-water mark of `marked_value`, the drawdown rule's reference (guardian snapshot). */
+  readonly marked_high_water_mark: Money | null;
+  /** `marked_high_water_mark − marked_value`, never negative. */
+  readonly marked_drawdown: Money | null;
+  /** `marked_drawdown / marked_high_water_mark`, rounded to 6 places. */
+  readonly marked_drawdown_pct: Money | null;
+  /** The agents' simulated time (envelope `as_of`) of the last event applied that carried one. */
+  readonly as_of: string | null;
 }
 
 type Handled = 'risk.decided' | 'risk.halted' | 'guardian.snapshot' | 'trade.executed' | 'trade.settled';
@@ -53,28 +65,41 @@ export const riskState: Projection<RiskState, Handled> = {
     exposure_by_market: {},
     exposure_by_venue: {},
     decisions: { approved: 0, rejected: 0, rejections_by_rule: {} },
+    marked_value: null,
+    unrealised_pnl: null,
+    marked_high_water_mark: null,
+    marked_drawdown: null,
+    marked_drawdown_pct: null,
+    as_of: null,
   },
   handles: ['risk.decided', 'risk.halted', 'guardian.snapshot', 'trade.executed', 'trade.settled'],
   evolve(state, event) {
-    switch (event.type) {
-      case 'risk.decided':
-        return { ...state, decisions: countDecision(state.decisions, event.data.approved, event.data.rule_triggered) };
-      case 'risk.halted': {
-        const { rule, reason } = event.data;
-        if (state.halted && state.halt_rule === rule && state.halt_reason === reason) return state;
-        return { ...state, halted: true, halt_rule: rule, halt_reason: reason };
-      }
-      case 'guardian.snapshot':
-        return onSnapshot(state, event);
-      case 'trade.executed':
-        return onExecuted(state, event);
-      case 'trade.settled':
-        return onSettled(state, event);
-      default:
-        return absurd(event);
-    }
+    const next = evolveRisk(state, event);
+    const asOf = event.meta.asOf;
+    return asOf === undefined || asOf === next.as_of ? next : { ...next, as_of: asOf };
   },
 };
+
+/** The reduction proper; `evolve` adds the simulated time. */
+function evolveRisk(state: RiskState, event: EventsOf<Handled>): RiskState {
+  switch (event.type) {
+    case 'risk.decided':
+      return { ...state, decisions: countDecision(state.decisions, event.data.approved, event.data.rule_triggered) };
+    case 'risk.halted': {
+      const { rule, reason } = event.data;
+      if (state.halted && state.halt_rule === rule && state.halt_reason === reason) return state;
+      return { ...state, halted: true, halt_rule: rule, halt_reason: reason };
+    }
+    case 'guardian.snapshot':
+      return onSnapshot(state, event);
+    case 'trade.executed':
+      return onExecuted(state, event);
+    case 'trade.settled':
+      return onSettled(state, event);
+    default:
+      return absurd(event);
+  }
+}
 
 function countDecision(d: RiskDecisions, approved: boolean, rule: string | null): RiskDecisions {
   if (approved) return { ...d, approved: d.approved + 1 };
@@ -99,8 +124,11 @@ function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): Ris
     bankroll: d.initial_bankroll === undefined ? state.bankroll : plain(d.initial_bankroll),
     exposure_by_market: d.positions === undefined ? state.exposure_by_market : nonZero(d.positions, MAX_MARKETS),
     exposure_by_venue: d.platform_exposure === undefined ? state.exposure_by_venue : nonZero(d.platform_exposure, MAX_MARKETS),
+    marked_value: d.marked_value === undefined ? state.marked_value : plain(d.marked_value),
+    unrealised_pnl: d.unrealised_pnl === undefined ? state.unrealised_pnl : plain(d.unrealised_pnl),
+    marked_high_water_mark: d.marked_high_water_mark === undefined ? state.marked_high_water_mark : plain(d.marked_high_water_mark),
   };
-  return withDrawdown(next);
+  return withMarkedDrawdown(withDrawdown(next));
 }
 
 function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number): Readonly<Record<string, Money>> {
@@ -115,10 +143,10 @@ function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number):
   return out;
 }
 
-/** A fill opens exposure on its market and venue. */
+/** A buy's fill opens exposure on its market and venue (a sale closes some: its settlement releases it). */
 function onExecuted(state: RiskState, event: EventsOf<'trade.executed'>): RiskState {
-  const { status, market_id, venue, amount } = event.data;
-  if ((status !== 'filled' && status !== 'partial') || isZero(amount)) return state;
+  const { status, market_id, venue, amount, side } = event.data;
+  if ((status !== 'filled' && status !== 'partial') || side === 'sell' || isZero(amount)) return state;
   // Up to MAX_MARKETS keys, written by most fills: updated in place within a draft scope (see draftSet).
   let markets = state.exposure_by_market;
   if (own(markets, market_id) === undefined && size(markets) >= MAX_MARKETS) markets = draftDelete(markets, smallest(markets));
@@ -142,19 +170,22 @@ function smallest(map: Readonly<Record<string, Money>>): string {
 }
 
 /**
- * Realised P&L moves value, daily P&L and the high-water mark; a market settles as a whole,
- * so its settlement releases all the exposure held on it (and that much on its venue).
+ * Realised P&L moves value, daily P&L and the high-water mark. A settlement that says which
+ * exposure it releases (`released_exposure`: an unwind sells part of a position) releases that
+ * much; one that does not releases the whole market (a market settles as a whole), and that much
+ * on its venue.
  */
 function onSettled(state: RiskState, event: EventsOf<'trade.settled'>): RiskState {
-  const { pnl, market_id } = event.data;
+  const { pnl, market_id, released_exposure } = event.data;
   const current_value = state.current_value === null ? null : add(state.current_value, pnl);
   const high_water_mark =
     current_value === null ? state.high_water_mark : max(state.high_water_mark ?? current_value, current_value);
-  const released = own(state.exposure_by_market, market_id);
+  const held = own(state.exposure_by_market, market_id);
+  const released = held === undefined || released_exposure === undefined || cmp(released_exposure, held) >= 0 ? held : plain(released_exposure);
   let exposure_by_market = state.exposure_by_market;
   let exposure_by_venue = state.exposure_by_venue;
-  if (released !== undefined) {
-    exposure_by_market = draftDelete(exposure_by_market, market_id);
+  if (released !== undefined && held !== undefined) {
+    exposure_by_market = released === held ? draftDelete(exposure_by_market, market_id) : draftSet(exposure_by_market, market_id, sub(held, released));
     const venue = market_id.slice(0, market_id.indexOf(':'));
     const left = own(exposure_by_venue, venue);
     if (left !== undefined) {
@@ -165,6 +196,18 @@ function onSettled(state: RiskState, event: EventsOf<'trade.settled'>): RiskStat
   if (isZero(pnl) && released === undefined) return state;
   const daily_pnl = add(state.daily_pnl, pnl);
   return withDrawdown({ ...state, current_value, high_water_mark, daily_pnl, exposure_by_market, exposure_by_venue });
+}
+
+function withMarkedDrawdown(state: RiskState): RiskState {
+  const { marked_value, marked_high_water_mark } = state;
+  if (marked_value === null || marked_high_water_mark === null) {
+    return state.marked_drawdown === null && state.marked_drawdown_pct === null ? state : { ...state, marked_drawdown: null, marked_drawdown_pct: null };
+  }
+  const gap = sub(marked_high_water_mark, marked_value);
+  const marked_drawdown = cmp(gap, '0') > 0 ? gap : '0';
+  const marked_drawdown_pct = ratio(marked_drawdown, marked_high_water_mark);
+  if (marked_drawdown === state.marked_drawdown && marked_drawdown_pct === state.marked_drawdown_pct) return state;
+  return { ...state, marked_drawdown, marked_drawdown_pct };
 }
 
 function withDrawdown(state: RiskState): RiskState {

@@ -1,5 +1,14 @@
 import * as client from 'prom-client';
 
+/**
+ * `counter` with a series at 0 for each of its known `outcomes`: an outcome that has not happened yet
+ * reads as 0 rather than as no data (a rate of it, a dashboard panel, an alert on it all work from the start).
+ */
+function withOutcomes<T extends client.Counter<'outcome'>>(counter: T, outcomes: readonly string[]): T {
+  for (const outcome of outcomes) counter.inc({ outcome }, 0);
+  return counter;
+}
+
 /** The server's Prometheus metrics, on a registry of their own (several servers may share a process in tests). */
 export function createMetrics() {
   const registry = new client.Registry();
@@ -43,6 +52,53 @@ export function createMetrics() {
       name: 'pmarb_event_publish_latency_seconds',
       help: 'From the oldest event folded into a delta (ts_first) to its publication',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    logLagEntries: new client.Gauge({ name: 'pmarb_log_lag_entries', help: 'Log entries between the position applied and the head', registers }),
+    logLagSeconds: new client.Gauge({ name: 'pmarb_log_lag_seconds', help: 'Age of the last entry applied while entries wait behind it (0 at the head)', registers }),
+    logPosition: new client.Gauge({ name: 'pmarb_log_position', help: 'Last log position applied', registers }),
+    replaySeconds: new client.Gauge({ name: 'pmarb_log_replay_seconds', help: 'Time the last start-up or rebuild took to reach the head of the log', registers }),
+    replayedEvents: new client.Gauge({ name: 'pmarb_log_replayed_events', help: 'Entries applied by the last start-up or rebuild before reaching the head', registers }),
+    logGaps: new client.Counter({ name: 'pmarb_log_gaps_total', help: 'Times entries to apply were gone from the log (trimmed) and the projections were rebuilt', registers }),
+    logEpochChanges: new client.Counter({ name: 'pmarb_log_epoch_changes_total', help: 'Times the log was found replaced (a new epoch)', registers }),
+    checkpoints: withOutcomes(
+      new client.Counter({ name: 'pmarb_log_checkpoints_total', help: 'Checkpoints written, by outcome: written, or failed', labelNames: ['outcome'] as const, registers }),
+      ['written', 'failed'],
+    ),
+    bridged: withOutcomes(
+      new client.Counter({
+        name: 'pmarb_log_bridged_total',
+        help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed',
+        labelNames: ['outcome'] as const,
+        registers,
+      }),
+      ['skipped', 'appended', 'duplicate', 'failed'],
+    ),
+    resumes: withOutcomes(
+      new client.Counter({
+        name: 'pmarb_resumes_total',
+        help: 'Channels a reconnecting client asked to resume, by outcome: resumed, or snapshot',
+        labelNames: ['outcome'] as const,
+        registers,
+      }),
+      ['resumed', 'snapshot'],
+    ),
+    rebuilds: new client.Counter({
+      name: 'pmarb_log_rebuilds_total',
+      help: 'Times the projections were built from the oldest log entry instead of a checkpoint, by reason: no_checkpoint, unreadable_checkpoint, other_epoch, trimmed, gap, new_epoch',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    refusals: new client.Counter({
+      name: 'pmarb_ws_refusals_total',
+      help: 'Upgrades accepted and closed at once, by close code (4401 token, 4403 origin/host, 4429 caps, 1008 bad query)',
+      labelNames: ['code'] as const,
+      registers,
+    }),
+    handlerFaults: new client.Counter({
+      name: 'pmarb_handler_faults_total',
+      help: 'Exceptions caught in HTTP, WebSocket and Redis handlers (each a server bug; the request got a 4xx or an error frame)',
+      labelNames: ['handler'] as const,
       registers,
     }),
   };

@@ -7,11 +7,11 @@ export interface HasLater {
 
 /**
  * Runs work outside uWS's handlers: on the next setImmediate, in the same loop turn (before any
- * timer, so before the next flush tick), each socket's jobs in arrival order. Used for sends
+ * timer, so before the next flush tick), each socket's jobs in arrival order; a job that throws goes to `onFault`. Used for sends
  * that uWS would spill into the socket's own buffer when corked (see corkedWriter). A job
  * queued while the queue runs runs at once; a closed socket's jobs are skipped.
  */
-export function createOutsideHandlers<S>() {
+export function createOutsideHandlers<S>(onFault: (error: unknown) => void) {
   const waiting = new Map<S, HasLater>();
   let running = false;
 
@@ -23,7 +23,15 @@ export function createOutsideHandlers<S>() {
       for (const owner of turn) {
         const jobs = owner.later;
         owner.later = [];
-        for (const job of jobs) if (!owner.closed) job();
+        for (const job of jobs) {
+          if (owner.closed) continue;
+          // A job that throws is a counted fault: it must neither end the process nor skip the others.
+          try {
+            job();
+          } catch (error) {
+            onFault(error);
+          }
+        }
       }
     } finally {
       running = false;

@@ -75,7 +75,7 @@ describe.skipIf(skip !== undefined)(`agents → Redis → server → client${ski
     // waiting on one figure (the trade count, say) would let a later risk decision still be on its way.
     let received = 0;
     for (const deadline = Date.now() + 10_000; received < published && Date.now() < deadline; ) {
-      received = await metricValue(h.http, 'pmarb_events_in_total');
+      received = await metricValue(h.admin, 'pmarb_events_in_total');
       if (received < published) await new Promise((r) => setTimeout(r, 20));
     }
     expect(received).toBe(published);

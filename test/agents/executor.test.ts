@@ -1,47 +1,69 @@
 import Big from 'big.js';
 import { describe, expect, it } from 'vitest';
-import { PaperExecutor, feePerShare, feesFor, fillPrice, outcomeWins, settlementPnl, sharesFor } from '../../src/agents/executor';
+import { type Book, quoteAround } from '../../src/agents/book';
+import { type FillOrder, PaperExecutor, outcomeWins, settlementPnl } from '../../src/agents/executor';
 
-const SLIPPAGE = new Big('0.002');
-const RATE = new Big('0.0312');
+const b = (s: string): Big => new Big(s);
+const ZERO = b('0');
 
-function order(outcome: 'YES' | 'NO', amount: string, maxPrice: string, marketId = 'polymarket:btc-100k') {
-  return { requestId: 'req-1', strategy: 'oracle-sniper', marketId, venue: 'polymarket' as const, outcome, amount: new Big(amount), maxPrice: new Big(maxPrice) };
+function order(over: Partial<FillOrder> = {}): FillOrder {
+  return {
+    requestId: 'req-1', strategy: 'oracle-sniper', marketId: 'kalshi:btc-100k', venue: 'kalshi', outcome: 'YES',
+    contracts: 50, limitPrice: b('0.62'), takerRate: ZERO, ...over,
+  };
 }
+/** A book with bid 0.60 × 80 and ask 0.62 × 100. */
+const book = (): Book => ({ bid: b('0.6'), ask: b('0.62'), bidSize: 80, askSize: 100 });
 
-describe('fills', () => {
-  it('fills at max_price plus 0.2% slippage, exactly', () => {
-    expect(fillPrice(new Big('0.62'), SLIPPAGE).toFixed()).toBe('0.62124');
-    expect(fillPrice(new Big('0.3'), SLIPPAGE).toFixed()).toBe('0.3006');
+describe('fills against the touch', () => {
+  it('fills at the ask, on the tick, never above the limit, with Kalshi’s fee to the cent', () => {
+    const executor = new PaperExecutor('ab12');
+    const trade = executor.fill(order(), book(), Date.parse('2026-01-31T12:00:00Z'));
+    expect(trade).toMatchObject({ id: 'paper-ab12-00000001', status: 'filled', side: 'buy' });
+    expect([trade.price.toFixed(), trade.contracts.toFixed(), trade.amount.toFixed()]).toEqual(['0.62', '50', '31']);
+    // ceil(0.07 × 50 × 0.62 × 0.38) = ceil(0.8246) = 0.83
+    expect(trade.fees.toFixed()).toBe('0.83');
+    expect(executor.snapshot().recent_trades[0]).toMatchObject({ price: '0.62', shares: '50', limit_price: '0.62', amount: '31', status: 'filled', executed_at: '2026-01-31T12:00:00.000Z' });
   });
 
-  it('charges 0.0312 × (0.5 − |p − 0.5|) per share, highest at 0.5 and symmetric', () => {
-    expect(feePerShare(new Big('0.5'), RATE).toFixed()).toBe('0.0156');
-    expect(feePerShare(new Big('0.2'), RATE).toFixed()).toBe(feePerShare(new Big('0.8'), RATE).toFixed());
-    expect(feePerShare(new Big('0.62124'), RATE).toFixed()).toBe('0.011817312');
+  it('fills nothing when the ask is above the limit: the order is cancelled and reported', () => {
+    const trade = new PaperExecutor('r').fill(order({ limitPrice: b('0.61') }), book(), 0);
+    expect(trade.status).toBe('cancelled');
+    expect([trade.contracts.toFixed(), trade.amount.toFixed(), trade.fees.toFixed(), trade.unfilled.toFixed()]).toEqual(['0', '0', '0', '30.5']);
   });
 
-  it('counts shares as amount ÷ price rounded down to 6 places and fees rounded up to 6 places', () => {
-    const price = new Big('0.62124');
-    const shares = sharesFor(new Big('25'), price);
-    expect(shares.toFixed()).toBe('40.242096');
-    // 40.242096 × 0.011817312 = 0.475553403965952 → 0.475554
-    expect(feesFor(shares, price, RATE).toFixed()).toBe('0.475554');
+  it('fills partially when the touch runs out, and the touch is used up for the next order', () => {
+    const executor = new PaperExecutor('r');
+    const touch = book();
+    const first = executor.fill(order({ contracts: 70 }), touch, 0);
+    const second = executor.fill(order({ contracts: 50 }), touch, 0);
+    expect([first.status, first.contracts.toFixed()]).toEqual(['filled', '70']);
+    expect([second.status, second.contracts.toFixed(), second.unfilled.toFixed()]).toEqual(['partial', '30', '12.4']);
+    expect(touch.askSize).toBe(0);
   });
 
-  it('records the trade with executed_at in simulated time and a run-scoped id', () => {
-    const executor = new PaperExecutor('ab12', SLIPPAGE, RATE);
-    const trade = executor.fill(order('YES', '25', '0.62'), Date.parse('2026-01-31T12:00:00Z'));
-    expect(trade.id).toBe('paper-ab12-00000001');
-    expect(executor.snapshot()).toMatchObject({
-      trade_count: 1,
-      recent_trades: [{ id: 'paper-ab12-00000001', price: '0.62124', fees: '0.475554', amount: '25', outcome: 'YES', status: 'filled', executed_at: '2026-01-31T12:00:00.000Z' }],
-    });
+  it('buys NO at 1 − the YES bid, from the YES bid’s size', () => {
+    const touch = book();
+    const trade = new PaperExecutor('r').fill(order({ outcome: 'NO', limitPrice: b('0.4'), contracts: 100, venue: 'polymarket', marketId: 'polymarket:x' }), touch, 0);
+    expect([trade.status, trade.price.toFixed(), trade.contracts.toFixed(), trade.fees.toFixed()]).toEqual(['partial', '0.4', '80', '0']);
+    expect(touch.bidSize).toBe(0);
+  });
+
+  it('an unwind sells at the bid, realises proceeds − basis − fee at once, and leaves the rest of the buy open', () => {
+    const executor = new PaperExecutor('r');
+    const buy = executor.fill(order(), quoteAround(0.61, 0.01, 100, 100), 0); // 50 at 0.62, fee 0.83
+    const sale = executor.unwind(buy, 20, { bid: b('0.58'), ask: b('0.6'), bidSize: 100, askSize: 100 }, ZERO, 5000);
+    // 20 × 0.58 = 11.6; basis 20 × 0.62 = 12.4; fee ceil(0.07 × 20 × 0.58 × 0.42) = ceil(0.34104) = 0.35
+    expect([sale.side, sale.amount.toFixed(), sale.fees.toFixed(), sale.settlement?.pnl.toFixed()]).toEqual(['sell', '11.6', '0.35', '-1.15']);
+    expect(sale.closes).toEqual({ tradeId: buy.id, basis: b('12.4') });
+    expect([buy.contracts.toFixed(), buy.amount.toFixed()]).toEqual(['30', '18.6']);
+    const [settled] = executor.settle('kalshi:btc-100k', true, 10_000);
+    expect(settled?.settlement?.pnl.toFixed()).toBe('10.57'); // 30 − 18.6 − 0.83
   });
 
   it('keeps the 10 most recent trades in its snapshot, newest first', () => {
-    const executor = new PaperExecutor('r', SLIPPAGE, RATE);
-    for (let i = 0; i < 12; i += 1) executor.fill(order('YES', '1', '0.5'), 0);
+    const executor = new PaperExecutor('r');
+    for (let i = 0; i < 12; i += 1) executor.fill(order({ contracts: 1 }), book(), 0);
     const snap = executor.snapshot();
     expect(snap.trade_count).toBe(12);
     expect(snap.recent_trades.map((t) => t.id)).toEqual([12, 11, 10, 9, 8, 7, 6, 5, 4, 3].map((n) => `paper-r-${n.toString(16).padStart(8, '0')}`));
@@ -56,33 +78,19 @@ describe('settlement P&L', () => {
     expect(outcomeWins('NO', true)).toBe(false);
   });
 
-  it('winning pays $1 a share less stake and fees; losing loses stake and fees (exact decimals)', () => {
-    const shares = new Big('40.242096');
-    expect(settlementPnl(true, shares, new Big('25'), new Big('0.475554')).toFixed()).toBe('14.766542');
-    expect(settlementPnl(false, shares, new Big('25'), new Big('0.475554')).toFixed()).toBe('-25.475554');
+  it('is payout − cost − fees: $1 a winning contract, $0 a losing one', () => {
+    expect(settlementPnl(true, b('50'), b('31'), b('0.83')).toFixed()).toBe('18.17');
+    expect(settlementPnl(false, b('50'), b('31'), b('0.83')).toFixed()).toBe('-31.83');
   });
 
-  it.each([
-    ['YES', true, '114.773998'],
-    ['YES', false, '-51.56'],
-    ['NO', false, '114.773998'],
-    ['NO', true, '-51.56'],
-  ] as const)('%s position, market resolves YES=%s → %s', (outcome, yesWon, pnl) => {
-    const executor = new PaperExecutor('r', SLIPPAGE, RATE);
-    // $50 at 0.30 → price 0.3006, 166.333998 shares, fees 1.56 (1.55999999372256 rounded up).
-    executor.fill(order(outcome, '50', '0.30'), 0);
-    const [trade] = executor.settle('polymarket:btc-100k', yesWon, 1000);
-    expect(trade?.fees.toFixed()).toBe('1.56');
-    expect(trade?.settlement?.pnl.toFixed()).toBe(pnl);
-    expect(trade?.settlement?.won).toBe(outcome === 'YES' ? yesWon : !yesWon);
-  });
-
-  it('settles only the trades on the settled market, once', () => {
-    const executor = new PaperExecutor('r', SLIPPAGE, RATE);
-    executor.fill(order('YES', '10', '0.5', 'polymarket:a'), 0);
-    executor.fill(order('NO', '10', '0.5', 'kalshi:b'), 0);
+  it('settles only the trades on the settled market, once, and never a cancelled order', () => {
+    const executor = new PaperExecutor('r');
+    executor.fill(order({ marketId: 'polymarket:a', venue: 'polymarket' }), book(), 0);
+    executor.fill(order({ marketId: 'kalshi:b', outcome: 'NO', limitPrice: b('0.4') }), book(), 0);
+    executor.fill(order({ marketId: 'kalshi:c', limitPrice: b('0.5') }), book(), 0); // cancelled
     expect(executor.settle('polymarket:a', true, 1)).toHaveLength(1);
     expect(executor.settle('polymarket:a', true, 2)).toHaveLength(0);
-    expect(executor.all().filter((t) => t.settlement === undefined).map((t) => t.marketId)).toEqual(['kalshi:b']);
+    expect(executor.settle('kalshi:c', true, 2)).toHaveLength(0);
+    expect([...executor.openTrades().keys()]).toEqual(['kalshi:b']);
   });
 });

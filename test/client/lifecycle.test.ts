@@ -32,7 +32,7 @@ describe('connecting', () => {
     expect(s.client.status).toBe('connecting');
     await s.play(snapshot(4, { n: 1 }, 'a b'));
     expect(statuses).toEqual(['live']);
-    expect(s.client.stats).toEqual({ connects: 1, reconnects: 0, snapshots: 2, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0 });
+    expect(s.client.stats).toEqual({ connects: 1, reconnects: 0, snapshots: 2, deltas: 0, heartbeats: 0, resyncs: 0, resyncRetries: 0, resumes: 0 });
   });
 
   it('given "*", then the URL asks for every channel', async () => {
@@ -220,7 +220,7 @@ describe('events and counters', () => {
       { channel: CH, version: 1, state: { a: 1 }, cause: 'snapshot' },
       { channel: CH, version: 2, state: { a: 1, b: 2 }, cause: 'delta', delta: d },
     ]);
-    expect(s.client.stats).toEqual({ connects: 1, reconnects: 0, snapshots: 1, deltas: 1, heartbeats: 1, resyncs: 0, resyncRetries: 0 });
+    expect(s.client.stats).toEqual({ connects: 1, reconnects: 0, snapshots: 1, deltas: 1, heartbeats: 1, resyncs: 0, resyncRetries: 0, resumes: 0 });
   });
 
   it('given a listener removed with the function on() returned, then it hears nothing more', async () => {

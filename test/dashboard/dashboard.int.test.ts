@@ -8,10 +8,12 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDashboard } from '../../scripts/buildDashboard.mjs';
 import { createRedisBus } from '../../src/bus';
+import { createRedisLog } from '../../src/eventlog';
 import { loadServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { browserForTests } from '../support/browser';
 import { redisForTests, uniquePrefix } from '../support/redis';
+import { assertNoFaults, faultsOf } from '../server/harness';
 import { TcpProxy } from '../support/tcpProxy';
 import { allocator, executed, guardian, heartbeat, LEGACY_EXECUTOR, Publisher, type Message } from './seed';
 
@@ -59,11 +61,16 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
 
   async function start(): Promise<void> {
     const config = loadServerConfig(
-      ['--port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
+      ['--port', '0', '--admin-port', '0', '--redis', url, '--channel-prefix', prefix, '--static-root', staticRoot, '--heartbeat-ms', '500'],
       {},
     );
     if (E.isLeft(config)) throw new Error(config.left.message);
-    server = await startServer({ config: config.right, bus: createRedisBus({ url, prefix, logger: silent }), logger: silent });
+    server = await startServer({
+      config: config.right,
+      bus: createRedisBus({ url, prefix, logger: silent }),
+      log: createRedisLog({ url, prefix, logger: silent, reads: true }),
+      logger: silent,
+    });
     port = server.port;
     forwarder?.retarget(port);
   }
@@ -107,12 +114,14 @@ describe.skipIf(skip !== undefined)(`dashboard in headless Chromium${skip === un
   });
 
   afterAll(async () => {
+    const faults = server === undefined ? 0 : await faultsOf(server);
     await server?.stop();
     await forwarder?.stop();
     publisher.disconnect();
     if (!('skip' in browser)) await (browser as Browser).close();
     if ('stop' in redis) await redis.stop();
     rmSync(staticRoot, { recursive: true, force: true });
+    assertNoFaults(faults);
   });
 
   const guardianAgent = new Publisher('risk-guardian', 'r1');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { busFactory, describeBusSource, findBusSource } from '../../src/demo/redisSource';
+import { describeBusSource, findBusSource, transportFactory } from '../../src/demo/redisSource';
 import { freePort, hasRedisServer, pingRedisUrl } from '../../src/demo/redisProbe';
 import { redisForTests } from '../support/redis';
 
@@ -22,14 +22,16 @@ describe('the demo finds a bus', () => {
     expect(await pingRedisUrl(source.url)).toBe(false);
   });
 
-  it('shares one memory bus between roles, so agents and server see each other', async () => {
-    const make = busFactory({ kind: 'memory', reason: 'test' }, '');
-    const server = make('server');
-    const agents = make('agents');
+  it('shares one memory bus and log between roles: what agents append, the server reads and hears', async () => {
+    const make = transportFactory({ kind: 'memory', reason: 'test' }, '');
+    const server = make('server', true);
+    const agents = make('agents', false);
     const got: string[] = [];
-    await server.subscribe(['risk.state'], (_c, p) => got.push(p.toString()));
-    await agents.publish('risk.state', 'hello');
+    await server.bus.subscribe(['risk.state'], (_c, p) => got.push(p.toString()));
+    expect(await agents.log.append({ channel: 'risk.state', message: 'hello' })).toMatchObject({ outcome: 'appended', pos: 1 });
     await new Promise((r) => setImmediate(r));
     expect(got).toEqual(['hello']);
+    const read = await server.log.read(0, 10, 0);
+    expect(read.entries.map((e) => [e.pos, e.channel, e.message.toString()])).toEqual([[1, 'risk.state', 'hello']]);
   });
 });

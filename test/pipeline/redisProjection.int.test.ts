@@ -118,6 +118,13 @@ describe.skipIf('skip' in redis)(`projections from a real Redis${'skip' in redis
       exposure_by_market: { 'kalshi:FED-25DEC': '25' }, // the settled market released its exposure
       exposure_by_venue: { kalshi: '25' },
       decisions: { approved: 1, rejected: 0, rejections_by_rule: {} },
+      // No market marks were published: nothing is marked to market.
+      as_of: null,
+      marked_value: null,
+      marked_high_water_mark: null,
+      marked_drawdown: null,
+      marked_drawdown_pct: null,
+      unrealised_pnl: null,
     });
     expect(projector.state('strategy.performance').strategies).toStrictEqual({
       'oracle-sniper': {
@@ -152,9 +159,12 @@ describe.skipIf('skip' in redis)(`projections from a real Redis${'skip' in redis
       win_rate: '1',
       open_exposure: '25',
       halted: false,
+      as_of: null,
+      marked_value: null,
+      unrealised_pnl: null,
       equity_curve: [
-        { ts: '2026-11-26T03:00:00.000Z', value: '1000' },
-        { ts: TS, value: '1015.3' },
+        { ts: '2026-11-26T03:00:00.000Z', value: '1000', as_of: null },
+        { ts: TS, value: '1015.3', as_of: null },
       ],
     });
     // Versions count the changes each projection saw, in Redis's delivery order: the executor

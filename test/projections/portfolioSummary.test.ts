@@ -46,11 +46,14 @@ describe('portfolio.summary projection (derived)', () => {
       win_rate: '0.5',
       open_exposure: '12.5',
       halted: false,
+      marked_value: null,
+      unrealised_pnl: null,
+      as_of: null,
       equity_curve: [
-        { ts: '2026-11-26T02:47:30.123Z', value: '1000' },
-        { ts: '2026-11-26T02:00:00Z', value: '950' },
-        { ts: '2026-11-26T03:00:00Z', value: '980' },
-        { ts: '2026-11-26T03:00:00Z', value: '960' },
+        { ts: '2026-11-26T02:47:30.123Z', as_of: null, value: '1000' },
+        { ts: '2026-11-26T02:00:00Z', as_of: null, value: '950' },
+        { ts: '2026-11-26T03:00:00Z', as_of: null, value: '980' },
+        { ts: '2026-11-26T03:00:00Z', as_of: null, value: '960' },
       ],
     });
   });
@@ -65,8 +68,8 @@ describe('portfolio.summary projection (derived)', () => {
     p.apply(guardian('900'));
     p.apply(guardian('901'), '2026-11-26T04:00:00.000Z');
     expect(p.state('portfolio.summary').equity_curve).toEqual([
-      { ts: null, value: '900' },
-      { ts: '2026-11-26T04:00:00.000Z', value: '901' },
+      { ts: null, as_of: null, value: '900' },
+      { ts: '2026-11-26T04:00:00.000Z', as_of: null, value: '901' },
     ]);
   });
 

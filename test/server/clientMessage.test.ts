@@ -26,10 +26,10 @@ describe('client messages', () => {
     ['42', 'Expecting a JSON object'],
     ['null', 'Expecting a JSON object'],
     ['"ping"', 'Expecting a JSON object'],
-    ['{"type":"hello"}', 'Unknown message type "hello": expecting ping, subscribe, unsubscribe or resync'],
-    ['{"type":7}', 'Unknown message type 7: expecting ping, subscribe, unsubscribe or resync'],
-    ['{}', 'Unknown message type undefined: expecting ping, subscribe, unsubscribe or resync'],
-    ['{"type":"toString"}', 'Unknown message type "toString": expecting ping, subscribe, unsubscribe or resync'],
+    ['{"type":"hello"}', 'Unknown message type "hello": expecting ping, subscribe, unsubscribe, resync or refresh'],
+    ['{"type":7}', 'Unknown message type 7: expecting ping, subscribe, unsubscribe, resync or refresh'],
+    ['{}', 'Unknown message type undefined: expecting ping, subscribe, unsubscribe, resync or refresh'],
+    ['{"type":"toString"}', 'Unknown message type "toString": expecting ping, subscribe, unsubscribe, resync or refresh'],
   ])('given the frame %s, then the bad_request sentence is %j', (frame, sentence) => {
     expect(decodeClientMessage(frame)).toEqual(E.left(sentence));
   });

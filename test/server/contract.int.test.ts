@@ -40,12 +40,12 @@ describe.skipIf(skip !== undefined)(`server contract, black-box${skip === undefi
     });
 
     it('given an agent whose seq jumps from 2 to 5, then pmarb_events_lost_total and the system projection count 2 lost events', async () => {
-      const before = await metricValue(h.http, 'pmarb_events_lost_total');
+      const before = await metricValue(h.admin, 'pmarb_events_lost_total');
       const client = new ProjectionClient({ url: h.ws, channels: ['system'], WebSocket });
       await client.whenLive();
       await h.publish([allocation('lossy', 'r1', 1), allocation('lossy', 'r1', 2), allocation('lossy', 'r1', 5)]);
       await eventually(() => (client.state('system') as { lost_events: number }).lost_events === before + 2, 5_000, 'system shows them');
-      expect(await metricValue(h.http, 'pmarb_events_lost_total')).toBe(before + 2);
+      expect(await metricValue(h.admin, 'pmarb_events_lost_total')).toBe(before + 2);
       client.close();
     });
 
@@ -89,13 +89,13 @@ describe.skipIf(skip !== undefined)(`server contract, black-box${skip === undefi
     });
 
     it('given a burst of 2 and 3 strikes, when a client sends 10 pings at once, then 2 pongs, 3 rate_limited errors, and a 1008 close', async () => {
-      const closes = await metricValue(h.http, 'pmarb_ws_policy_closes_total');
+      const closes = await metricValue(h.admin, 'pmarb_ws_policy_closes_total');
       const c = await rawClient(h.ws);
       for (let i = 0; i < 10; i += 1) c.send({ type: 'ping' });
       const closed = await c.closed;
       expect(closed.code).toBe(1008);
       expect(c.frames.map((f) => (f.type === 'error' ? f.code : f.type))).toEqual(['pong', 'pong', 'rate_limited', 'rate_limited', 'rate_limited']);
-      expect(await metricValue(h.http, 'pmarb_ws_policy_closes_total')).toBe(closes + 1);
+      expect(await metricValue(h.admin, 'pmarb_ws_policy_closes_total')).toBe(closes + 1);
     });
   });
 

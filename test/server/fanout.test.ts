@@ -143,9 +143,9 @@ describe('fanout', () => {
     live.state = { n: 7 };
     fanout.touch('a', '2026-01-01T00:00:00Z');
     fanout.publishHeartbeat();
-    expect(published).toEqual([[HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":0,"b":0}}']]);
+    expect(published).toEqual([[HEARTBEAT_TOPIC, '{"type":"heartbeat","epoch":"","versions":{"a":0,"b":0}}']]);
     fanout.flush();
     fanout.publishHeartbeat();
-    expect(published[2]).toEqual([HEARTBEAT_TOPIC, '{"type":"heartbeat","versions":{"a":1,"b":0}}']);
+    expect(published[2]).toEqual([HEARTBEAT_TOPIC, '{"type":"heartbeat","epoch":"","versions":{"a":1,"b":0}}']);
   });
 });

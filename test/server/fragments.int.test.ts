@@ -98,7 +98,7 @@ describe.skipIf(skip !== undefined)(`large snapshots${skip === undefined ? '' : 
     socket = reader.socket;
     await eventually(() => messages(reader.frames).length >= 2, 5_000, 'subscribed and the snapshot');
     const [subscribed, snapshot] = messages(reader.frames);
-    expect(JSON.parse(subscribed?.text ?? '')).toEqual({ type: 'subscribed', channels: ['trade.results'] });
+    expect(JSON.parse(subscribed?.text ?? '')).toEqual({ type: 'subscribed', channels: ['trade.results'], epoch: h.server.log.epoch });
     expect(snapshot?.fragments).toBeGreaterThan(1);
     expect(JSON.parse(snapshot?.text ?? '')).toEqual({ type: 'snapshot', channel: 'trade.results', version: http.version, state: http.state });
     for (const f of reader.frames) expect(f.payload.length).toBeLessThan(16 * 1024);

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import pino from 'pino';
 import WebSocket from 'ws';
 import { createRedisBus } from '../../src/bus';
+import { createRedisLog } from '../../src/eventlog';
 import { loadServerConfig, type ServerConfig } from '../../src/config';
 import { startServer, type RunningServer } from '../../src/server/server';
 import { uniquePrefix } from '../support/redis';
@@ -16,32 +17,44 @@ export interface Harness {
   readonly server: RunningServer;
   readonly config: ServerConfig;
   readonly http: string;
+  /** The admin listener: /metrics, /rejected. */
+  readonly admin: string;
   readonly ws: string;
+  /** Where the server serves its Prometheus metrics: ask this, never assume the main port. */
+  readonly metrics: string;
   readonly publisher: Redis;
   /** Publishes messages on the prefixed channels, in order. */
   publish(messages: readonly Outgoing[]): Promise<void>;
+  /** Stops the server; fails if any handler faulted while it ran (a fault is a bug, even when answered). */
   stop(): Promise<void>;
 }
 
-/** Starts a server for one test file; `options` are flags such as `{ '--flush-ms': '0' }`. */
+/**
+ * Starts a server for one test file; `options` are flags such as `{ '--flush-ms': '0' }`. Tests
+ * share 127.0.0.1, so an abuse close makes no one wait unless a test asks (`--abuse-wait`).
+ */
 export async function startHarness(redisUrl: string, name: string, options: Record<string, string> = {}): Promise<Harness> {
   const prefix = uniquePrefix(name);
   // An empty static root: these tests see the server as it is before the dashboard is built.
   const staticRoot = mkdtempSync(join(tmpdir(), 'pm-arb-static-'));
-  const argv = ['--port', '0', '--redis', redisUrl, '--channel-prefix', prefix, '--static-root', staticRoot, ...Object.entries(options).flat()];
+  const flags = { '--port': '0', '--admin-port': '0', '--abuse-wait': '0', '--redis': redisUrl, '--channel-prefix': prefix, '--static-root': staticRoot, ...options };
+  const argv = Object.entries(flags).flat();
   const loaded = loadServerConfig(argv, {});
   if (E.isLeft(loaded)) throw new Error(loaded.left.message);
   const config = loaded.right;
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'silent' });
   const bus = createRedisBus({ url: redisUrl, prefix, logger });
-  const server = await startServer({ config, bus, logger });
+  const log = createRedisLog({ url: redisUrl, prefix, logger, reads: true });
+  const server = await startServer({ config, bus, log, logger });
   const publisher = new Redis(redisUrl);
-  await eventually(() => bus.connected);
+  await eventually(() => bus.connected && server.log.status === 'live');
   return {
     server,
     config,
     http: `http://127.0.0.1:${server.port}`,
+    admin: `http://127.0.0.1:${server.adminPort}`,
     ws: `ws://127.0.0.1:${server.port}/ws`,
+    metrics: `http://127.0.0.1:${server.adminPort}/metrics`,
     publisher,
     async publish(messages) {
       const pipeline = publisher.pipeline();
@@ -50,9 +63,21 @@ export async function startHarness(redisUrl: string, name: string, options: Reco
     },
     async stop() {
       publisher.disconnect();
+      const faults = await metricValue(`http://127.0.0.1:${server.adminPort}`, 'pmarb_handler_faults_total');
       await server.stop();
+      assertNoFaults(faults);
     },
   };
+}
+
+/** Fails when a test server counted handler faults: each is a bug, even when the request was answered. */
+export function assertNoFaults(faults: number): void {
+  if (faults > 0) throw new Error(`${faults} handler fault(s) while the server ran: see pmarb_handler_faults_total and the error log`);
+}
+
+/** The handler faults a server in this process counted. */
+export async function faultsOf(server: RunningServer): Promise<number> {
+  return (await server.metrics.handlerFaults.get()).values.reduce((sum, v) => sum + v.value, 0);
 }
 
 /** Resolves when `predicate` holds, polling; fails after `timeoutMs` with `what`. */
@@ -74,9 +99,9 @@ export interface RawClient {
   closed: Promise<{ code: number; reason: string }>;
 }
 
-/** Opens a raw socket and waits until it is open. */
-export async function rawClient(url: string): Promise<RawClient> {
-  const socket = new WebSocket(url);
+/** Opens a raw socket and waits until it is open; `protocols` and `options` (e.g. `headers`) go to `ws`. */
+export async function rawClient(url: string, protocols?: string | string[], options?: WebSocket.ClientOptions): Promise<RawClient> {
+  const socket = new WebSocket(url, protocols, options);
   const frames: Record<string, unknown>[] = [];
   socket.on('message', (data, isBinary) => {
     if (!isBinary) frames.push(JSON.parse(data.toString()) as Record<string, unknown>);
@@ -103,9 +128,9 @@ export async function getJson(url: string): Promise<{ status: number; body: unkn
   return { status: res.status, body: await res.json() };
 }
 
-/** The value of a counter or gauge in Prometheus text, summed over series matching `labels`. */
-export async function metricValue(http: string, name: string, labels = ''): Promise<number> {
-  const text = await (await fetch(`${http}/metrics`)).text();
+/** The value of a counter or gauge in Prometheus text, summed over series matching `labels`; `admin` is the admin listener's URL. */
+export async function metricValue(admin: string, name: string, labels = ''): Promise<number> {
+  const text = await (await fetch(`${admin}/metrics`)).text();
   let sum = 0;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;

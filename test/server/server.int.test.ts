@@ -54,20 +54,20 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     track({ close: () => c.socket.close() });
     c.send({ type: 'subscribe', channels: ['risk.state', 'trade.results'] });
     await eventually(() => c.of('snapshot').length === 2);
-    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'trade.results'] });
+    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'trade.results'], epoch: h.server.log.epoch });
     expect(c.of('snapshot').map((f) => f.channel)).toEqual(['risk.state', 'trade.results']);
     for (const f of c.of('snapshot')) expect(Object.keys(f).sort()).toEqual(['channel', 'state', 'type', 'version']);
 
     c.send({ type: 'subscribe', channels: ['*'] });
     await eventually(() => c.of('snapshot').length === 2 + PROJECTION_CHANNELS.length);
-    expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: PROJECTION_CHANNELS });
+    expect(c.of('subscribed')[1]).toEqual({ type: 'subscribed', channels: PROJECTION_CHANNELS, epoch: h.server.log.epoch });
   });
 
   it('subscribes at connect time with ?channels=, no message needed', async () => {
     const c = await rawClient(`${h.ws}?channels=risk.state,system`);
     track({ close: () => c.socket.close() });
     await eventually(() => c.of('snapshot').length === 2);
-    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'] });
+    expect(c.frames[0]).toEqual({ type: 'subscribed', channels: ['risk.state', 'system'], epoch: h.server.log.epoch });
     expect(c.of('snapshot').map((f) => f.channel)).toEqual(['risk.state', 'system']);
     const all = await rawClient(`${h.ws}?channels=*`);
     track({ close: () => all.socket.close() });
@@ -96,7 +96,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
       expect((d.ops as unknown[]).length).toBeGreaterThan(0);
     }
     for (let i = 1; i < deltas.length; i += 1) expect(deltas[i]?.from).toBe(deltas[i - 1]?.to);
-    expect(await metricValue(h.http, 'pmarb_events_in_total', 'channel="trade.results"')).toBeGreaterThanOrEqual(3);
+    expect(await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"')).toBeGreaterThanOrEqual(3);
   });
 
   it('shows the original agents\' legacy messages in the snapshots', async () => {
@@ -191,7 +191,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     expect(errors.map((e) => e.code)).toEqual(['unknown_channel', 'bad_request', 'bad_request', 'bad_request', 'not_subscribed', 'bad_request']);
     expect(errors[0]).toMatchObject({ channel: 'no.such.channel' });
     expect(errors[3]?.message).toContain('channels');
-    expect(bad.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'] });
+    expect(bad.of('subscribed')[0]).toEqual({ type: 'subscribed', channels: ['risk.state'], epoch: h.server.log.epoch });
     good.send({ type: 'ping' });
     await eventually(() => good.of('pong').length === 1);
   });
@@ -201,7 +201,7 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
     for (let i = 0; i < 5; i += 1) c.send('garbage');
     const closed = await c.closed;
     expect(closed.code).toBe(1008);
-    expect(await metricValue(h.http, 'pmarb_ws_policy_closes_total')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.admin, 'pmarb_ws_policy_closes_total')).toBeGreaterThanOrEqual(1);
   });
 
   it('rate-limits a chatty client', async () => {
@@ -225,16 +225,16 @@ describe.skipIf(skip !== undefined)(`server on a real Redis and real sockets${sk
   it('serves /snapshot, /rejected and /metrics', async () => {
     expect((await fetch(`${h.http}/snapshot/nope`)).status).toBe(404);
     await h.publish([{ channel: 'risk.state', payload: '{"v":1,' }]);
-    let rejected = (await getJson(`${h.http}/rejected`)).body as { totals: Record<string, number>; recent: { reason: string; sample: string }[] };
+    let rejected = (await getJson(`${h.admin}/rejected`)).body as { totals: Record<string, number>; recent: { reason: string; sample: string }[] };
     for (let i = 0; i < 100 && rejected.totals.not_json === undefined; i += 1) {
       await new Promise((r) => setTimeout(r, 20));
-      rejected = (await getJson(`${h.http}/rejected`)).body as typeof rejected;
+      rejected = (await getJson(`${h.admin}/rejected`)).body as typeof rejected;
     }
     expect(rejected.totals.not_json).toBeGreaterThanOrEqual(1);
     expect(rejected.recent[0]).toMatchObject({ reason: 'not_json', sample: '{"v":1,', channel: 'risk.state' });
-    expect(await metricValue(h.http, 'pmarb_events_rejected_total', 'reason="not_json"')).toBeGreaterThanOrEqual(1);
-    expect(await metricValue(h.http, 'pmarb_snapshots_sent_total')).toBeGreaterThan(0);
-    expect(await metricValue(h.http, 'pmarb_event_publish_latency_seconds_count')).toBeGreaterThan(0);
+    expect(await metricValue(h.admin, 'pmarb_events_rejected_total', 'reason="not_json"')).toBeGreaterThanOrEqual(1);
+    expect(await metricValue(h.admin, 'pmarb_snapshots_sent_total')).toBeGreaterThan(0);
+    expect(await metricValue(h.admin, 'pmarb_event_publish_latency_seconds_count')).toBeGreaterThan(0);
     expect((await fetch(`${h.http}/`)).status).toBe(404);
   });
 });

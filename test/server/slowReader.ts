@@ -30,15 +30,15 @@ function bigTrade(n: number, run: string): Outgoing {
  * backpressure, so it tells when the ping has been handled.
  */
 async function overLimit(h: Harness, socket: WebSocket): Promise<boolean> {
-  const pongs = await metricValue(h.http, 'pmarb_ws_frames_out_total', 'type="pong"');
-  const handled = await metricValue(h.http, 'pmarb_ws_client_errors_total', 'code="not_subscribed"');
+  const pongs = await metricValue(h.admin, 'pmarb_ws_frames_out_total', 'type="pong"');
+  const handled = await metricValue(h.admin, 'pmarb_ws_client_errors_total', 'code="not_subscribed"');
   socket.send(JSON.stringify({ type: 'ping' }));
   socket.send(JSON.stringify({ type: 'resync', channel: 'risk.state' }));
-  for (let i = 0; (await metricValue(h.http, 'pmarb_ws_client_errors_total', 'code="not_subscribed"')) === handled; i += 1) {
+  for (let i = 0; (await metricValue(h.admin, 'pmarb_ws_client_errors_total', 'code="not_subscribed"')) === handled; i += 1) {
     if (i === 500) throw new Error('the server did not answer the probe');
     await new Promise((r) => setTimeout(r, 10));
   }
-  return (await metricValue(h.http, 'pmarb_ws_frames_out_total', 'type="pong"')) === pongs;
+  return (await metricValue(h.admin, 'pmarb_ws_frames_out_total', 'type="pong"')) === pongs;
 }
 
 /**
@@ -54,7 +54,7 @@ export async function floodWithSlowReader(h: Harness, run: string) {
   const slowSocket = opened.at(-1);
   if (slowSocket === undefined) throw new Error('no socket captured');
   slowSocket.pause();
-  const received = await metricValue(h.http, 'pmarb_events_in_total', 'channel="trade.results"');
+  const received = await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"');
   let total = 0;
   const batch = async (): Promise<void> => {
     await h.publish(Array.from({ length: 500 }, (_, i) => bigTrade(total + i, run)));
@@ -65,7 +65,7 @@ export async function floodWithSlowReader(h: Harness, run: string) {
     await batch();
   }
   await batch();
-  for (let i = 0; (await metricValue(h.http, 'pmarb_events_in_total', 'channel="trade.results"')) < received + total; i += 1) {
+  for (let i = 0; (await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"')) < received + total; i += 1) {
     if (i === 2_000) throw new Error('the server did not receive every trade');
     await new Promise((r) => setTimeout(r, 10));
   }

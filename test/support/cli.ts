@@ -16,7 +16,7 @@ export interface Cli {
 export function runCli(args: string[], env: Record<string, string> = {}): Cli {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src', 'cli.ts'), ...args], {
     cwd: ROOT,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const cli: Cli = {
@@ -38,3 +38,12 @@ export async function portOf(cli: Cli): Promise<number> {
   return Number(match[1]);
 }
 
+
+/** Waits for the start-up banner and returns the admin listener's port (the `metrics` line). */
+export async function adminPortOf(cli: Cli): Promise<number> {
+  const line = /metrics +http:\/\/[^\s]*:(\d+)\/metrics/;
+  await eventually(() => line.test(cli.stdout) || cli.child.exitCode !== null, 15_000, 'start-up banner');
+  const match = line.exec(cli.stdout);
+  if (match === null) throw new Error(`server did not start: ${cli.stderr}`);
+  return Number(match[1]);
+}

@@ -57,6 +57,11 @@ export class TcpProxy {
     for (const { socket, chunk } of this.heldBack.splice(0)) socket.write(chunk);
   }
 
+  /** Cuts every open connection, as a network blip would; new ones are still accepted. */
+  drop(): void {
+    for (const s of this.sockets) s.destroy();
+  }
+
   /** Closes the listener and every connection. */
   async stop(): Promise<void> {
     for (const s of this.sockets) s.destroy();

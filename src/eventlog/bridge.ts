@@ -1,0 +1,112 @@
+import { createHash } from 'node:crypto';
+import { LEGACY_DEDUP_WINDOW_MS, type AppendOutcome } from './eventLog';
+import { runKeyOf, type RunKey } from './runKey';
+
+/** What the bridge needs from the process that follows the log. */
+export interface BridgeDeps {
+  /** Appends without publishing (the message was published already). */
+  append(channel: string, message: Buffer, key: RunKey | undefined): Promise<AppendOutcome>;
+  /** Number of log reads issued so far (see `LogFollower.readsIssued`). */
+  readsIssued(): number;
+  /** The last `seq` the log holds for an agent's run, as far as this process has read it. */
+  loggedSeq(agent: string, run: string): number | undefined;
+  /** Counts what happened to each message: `skipped` (already logged), `appended`, `duplicate` (refused by the log), `failed`. */
+  count(outcome: 'skipped' | 'appended' | 'duplicate' | 'failed'): void;
+}
+
+interface Waiting {
+  readonly channel: string;
+  readonly message: Buffer;
+  readonly key: RunKey | undefined;
+  readonly digest: string | undefined;
+  /** The read count when it arrived: it is decided after a later read has brought the follower to the head. */
+  readonly ticket: number;
+}
+
+/** Most messages waiting for a decision; beyond, the oldest is appended at once (the log's dedup keeps that safe). */
+const MAX_WAITING = 100_000;
+
+/**
+ * Bridges PUBLISH-only producers into the log. A message seen on pub/sub may have been appended by the
+ * log's own script (which publishes what it logs) — then appending it again is wasted work — or only
+ * published. The log entry is written before its PUBLISH, so once a read issued after the message
+ * arrived has brought the follower to the head, the follower has seen the entry if there is one: only
+ * then is the message appended, and only if it was not seen (v1: its `seq` is not yet logged for its run;
+ * legacy: no identical message was logged within the dedup window). Several bridges appending the same
+ * message append it once: the log refuses the rest.
+ */
+export class Bridge {
+  private waiting: Waiting[] = [];
+  /** Digests of legacy messages the log held recently, with when they were seen. */
+  private readonly recentLegacy = new Map<string, number>();
+
+  constructor(
+    private readonly deps: BridgeDeps,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A message received on pub/sub. */
+  offer(channel: string, message: Buffer): void {
+    const key = runKeyOf(message);
+    if (key !== undefined && (this.deps.loggedSeq(key.agent, key.run) ?? 0) >= key.seq) {
+      this.deps.count('skipped');
+      return;
+    }
+    const digest = key === undefined ? digestOf(channel, message) : undefined;
+    if (digest !== undefined && this.recentLegacy.has(digest)) {
+      this.deps.count('skipped');
+      return;
+    }
+    this.waiting.push({ channel, message, key, digest, ticket: this.deps.readsIssued() });
+    if (this.waiting.length > MAX_WAITING) this.send(this.waiting.shift() as Waiting);
+  }
+
+  /** A log entry without `seq` (legacy or not an event at all), as the follower read it. */
+  sawLegacy(channel: string, message: Buffer): void {
+    const now = this.now();
+    this.recentLegacy.set(digestOf(channel, message), now);
+    if (this.recentLegacy.size > 1024) {
+      for (const [digest, at] of this.recentLegacy) if (at <= now - LEGACY_DEDUP_WINDOW_MS) this.recentLegacy.delete(digest);
+    }
+  }
+
+  /** After read number `read`: when it brought the follower to the head, decides every message that arrived before it was issued. */
+  settle(read: number, atHead: boolean): void {
+    if (!atHead || this.waiting.length === 0) return;
+    let decided = 0;
+    while (decided < this.waiting.length && (this.waiting[decided] as Waiting).ticket < read) decided += 1;
+    if (decided === 0) return;
+    const ready = this.waiting.slice(0, decided);
+    this.waiting = this.waiting.slice(decided);
+    for (const w of ready) {
+      const logged = w.key !== undefined ? (this.deps.loggedSeq(w.key.agent, w.key.run) ?? 0) >= w.key.seq : this.recentLegacy.has(w.digest as string);
+      if (logged) this.deps.count('skipped');
+      else this.send(w);
+    }
+  }
+
+  /**
+   * Forgets what waits and what was seen: the log was replaced (a new epoch), and messages heard for
+   * the old one must not be appended to the new one.
+   */
+  reset(): void {
+    this.waiting = [];
+    this.recentLegacy.clear();
+  }
+
+  /** Messages waiting for a decision. */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  private send(w: Waiting): void {
+    this.deps.append(w.channel, w.message, w.key).then(
+      (outcome) => this.deps.count(outcome.outcome === 'appended' ? 'appended' : 'duplicate'),
+      () => this.deps.count('failed'),
+    );
+  }
+}
+
+function digestOf(channel: string, message: Buffer): string {
+  return createHash('sha1').update(channel).update('\n').update(message).digest('hex');
+}

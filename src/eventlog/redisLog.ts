@@ -1,0 +1,211 @@
+import Redis from 'ioredis';
+import type { Logger } from 'pino';
+import { reconnectingOptions, redactUrl } from '../bus/redisBus';
+import { StatusListeners } from '../bus/eventBus';
+import {
+  CHECKPOINT_HOLD_MS,
+  LEGACY_DEDUP_WINDOW_MS,
+  newEpoch,
+  type AppendOutcome,
+  type AppendRequest,
+  type EventLog,
+  type LogEntry,
+  type LogRead,
+  type StoredCheckpoint,
+} from './eventLog';
+import { logKeys } from './keys';
+import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
+
+/** Options of the Redis log. */
+export interface RedisLogOptions {
+  readonly url: string;
+  /** Prefix of the log's keys and of the pub/sub channels appends publish on. */
+  readonly prefix?: string;
+  readonly logger?: Logger;
+  readonly maxRetryDelayMs?: number;
+  /** Whether this process reads the log (opens a second connection for blocking reads). */
+  readonly reads?: boolean;
+}
+
+type ScriptCall = (...args: (string | Buffer | number)[]) => Promise<unknown>;
+
+interface Scripts {
+  pmarbAppend: ScriptCall;
+  pmarbAppendBatch: ScriptCall;
+  pmarbBounds: ScriptCall;
+  pmarbSaveCheckpoint: ScriptCall;
+  pmarbTrim: ScriptCall;
+  pmarbRenewEpoch: ScriptCall;
+}
+
+/** Raw XREAD reply with buffers: [[stream, [[id, [field, value, …]], …]]] or null. */
+type XReadReply = [Buffer, [Buffer, Buffer[]][]][] | null;
+
+/**
+ * The log on Redis: one stream, positions and dedup in Lua scripts (EVALSHA, loaded on first use).
+ * Appends and commands share one auto-pipelined connection; blocking reads have their own.
+ * Connections reconnect forever with capped backoff; faults are logged, and a failed call rejects.
+ */
+export function createRedisLog(options: RedisLogOptions): EventLog {
+  const prefix = options.prefix ?? '';
+  const keys = logKeys(prefix);
+  const log = options.logger;
+  const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
+  const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
+  const reader = options.reads === true ? new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log-read' }) : undefined;
+  commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
+  commands.defineCommand('pmarbAppendBatch', { numberOfKeys: 4, lua: APPEND_BATCH_SCRIPT });
+  commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
+  commands.defineCommand('pmarbSaveCheckpoint', { numberOfKeys: 2, lua: SAVE_CHECKPOINT_SCRIPT });
+  commands.defineCommand('pmarbTrim', { numberOfKeys: 3, lua: TRIM_SCRIPT });
+  commands.defineCommand('pmarbRenewEpoch', { numberOfKeys: 1, lua: RENEW_EPOCH_SCRIPT });
+  const scripts = commands as unknown as Scripts;
+  const status = new StatusListeners();
+  const clients = reader === undefined ? [commands] : [commands, reader];
+  let connected = false;
+  let closed = false;
+  /** The epoch offered when this process is the first to touch the log: new for every connection, so a log lost with a Redis restart is made again with another. */
+  let candidateEpoch = newEpoch();
+
+  const refresh = (): void => {
+    const next = !closed && clients.every((c) => c.status === 'ready');
+    if (next === connected) return;
+    connected = next;
+    if (next) log?.info({ url: redactUrl(options.url) }, 'log connected');
+    else if (!closed) log?.warn({ url: redactUrl(options.url) }, 'log unreachable; retrying');
+    status.emit(next);
+  };
+  for (const client of clients) {
+    let lastError = '';
+    client.on('error', (error: Error) => {
+      if (error.message !== lastError) log?.warn({ err: error.message }, 'log connection error');
+      lastError = error.message;
+    });
+    client.on('ready', () => {
+      lastError = '';
+      if (client === commands) candidateEpoch = newEpoch();
+      refresh();
+    });
+    client.on('close', refresh);
+    client.on('end', refresh);
+    client.connect().catch(() => undefined);
+  }
+
+  /** A request as the scripts take it: channel, message, run, seq, the pub/sub channel to publish on. */
+  const appendArgs = (request: AppendRequest): (string | Buffer)[] => {
+    const logged = request.run !== undefined && request.seq !== undefined;
+    return [
+      request.channel,
+      request.message,
+      logged ? (request.run as string) : '',
+      logged ? String(request.seq) : '',
+      request.publish === false ? '' : prefix + request.channel,
+    ];
+  };
+  const outcomeOf = (pos: number, epoch: string): AppendOutcome => (pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch });
+
+  const parseEntries = (reply: XReadReply): LogEntry[] => {
+    const entries: LogEntry[] = [];
+    for (const [, items] of reply ?? []) {
+      for (const [id, fields] of items) {
+        let channel = '';
+        let message: Buffer = Buffer.alloc(0);
+        let time = 0;
+        for (let i = 0; i + 1 < fields.length; i += 2) {
+          const name = (fields[i] as Buffer).toString();
+          const value = fields[i + 1] as Buffer;
+          if (name === 'channel') channel = value.toString();
+          else if (name === 'message') message = value;
+          else if (name === 'time') time = Number(value.toString());
+        }
+        entries.push({ pos: Number.parseInt(id.toString(), 10), channel, message, time });
+      }
+    }
+    return entries;
+  };
+
+  return {
+    get connected() {
+      return connected;
+    },
+    async append(request): Promise<AppendOutcome> {
+      const [pos, epoch] = (await scripts.pmarbAppend(
+        keys.stream,
+        keys.meta,
+        keys.seqs,
+        keys.recent,
+        ...appendArgs(request),
+        candidateEpoch,
+        LEGACY_DEDUP_WINDOW_MS,
+        request.time === undefined ? '' : String(request.time),
+      )) as [number, string];
+      return outcomeOf(pos, epoch);
+    },
+    async appendMany(requests): Promise<AppendOutcome[]> {
+      if (requests.length === 0) return [];
+      const args = requests.flatMap((request) => [...appendArgs(request), request.time === undefined ? '' : String(request.time)]);
+      const [epoch, ...positions] = (await scripts.pmarbAppendBatch(keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS, ...args)) as [
+        string,
+        ...number[],
+      ];
+      return positions.map((pos) => outcomeOf(pos, epoch));
+    },
+    async read(after, count, blockMs): Promise<LogRead> {
+      if (reader === undefined) throw new Error('this log was opened without reads');
+      const args: (string | number)[] = ['COUNT', count];
+      if (blockMs > 0) args.push('BLOCK', blockMs);
+      const results = await reader
+        .pipeline()
+        .xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', keys.stream, `${after}-0`)
+        .hmget(keys.meta, 'epoch', 'pos')
+        .exec();
+      if (results === null) throw new Error('log read interrupted');
+      const [[readError, reply], [metaError, meta]] = results as [[Error | null, XReadReply], [Error | null, (string | null)[]]];
+      if (readError !== null) throw readError;
+      if (metaError !== null) throw metaError;
+      return { epoch: meta[0] ?? '', head: Number(meta[1] ?? 0), entries: parseEntries(reply) };
+    },
+    async bounds() {
+      const [epoch, head, first] = (await scripts.pmarbBounds(keys.stream, keys.meta, candidateEpoch)) as [string, number, number];
+      return { epoch, head, first };
+    },
+    async renewEpoch(followed) {
+      return (await scripts.pmarbRenewEpoch(keys.meta, followed, newEpoch())) as string;
+    },
+    async loadCheckpoint(schema): Promise<StoredCheckpoint | undefined> {
+      const [epoch, pos, data] = await commands.hmgetBuffer(keys.checkpoint(schema), 'epoch', 'pos', 'data');
+      if (epoch == null || pos == null || data == null) return undefined;
+      return { epoch: epoch.toString(), pos: Number(pos.toString()), data };
+    },
+    async saveCheckpoint(schema, checkpoint) {
+      await scripts.pmarbSaveCheckpoint(
+        keys.checkpoint(schema),
+        keys.holds,
+        checkpoint.epoch,
+        String(checkpoint.pos),
+        checkpoint.data,
+        schema,
+        CHECKPOINT_HOLD_MS,
+      );
+    },
+    async trim(maxEntries) {
+      await scripts.pmarbTrim(keys.stream, keys.meta, keys.holds, maxEntries, CHECKPOINT_HOLD_MS);
+    },
+    onStatus(listener) {
+      return status.add(listener);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      reader?.disconnect();
+      try {
+        if (commands.status === 'ready') await commands.quit();
+        else commands.disconnect();
+      } catch {
+        commands.disconnect();
+      }
+      connected = false;
+      status.emit(false);
+    },
+  };
+}

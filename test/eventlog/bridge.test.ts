@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { Bridge, createMemoryLog, type AppendOutcome, type RunKey } from '../../src/eventlog';
+
+const v1 = (seq: number) => Buffer.from(JSON.stringify({ v: 1, id: `a:r:${seq}`, agent: 'a', seq, ts: '2026-01-01T00:00:00Z', type: 't', data: {} }));
+const legacy = Buffer.from('{"agent":"risk-guardian","type":"state_update","data":{}}');
+
+/** A bridge over a follower the test drives by hand: reads issued, seqs seen, and what it appended. */
+function setup() {
+  let reads = 0;
+  const logged = new Map<string, number>();
+  const appended: string[] = [];
+  const counts: string[] = [];
+  const log = createMemoryLog();
+  const bridge = new Bridge({
+    append: (channel: string, message: Buffer, key: RunKey | undefined): Promise<AppendOutcome> => {
+      appended.push(message.toString());
+      return log.append(key === undefined ? { channel, message, publish: false } : { channel, message, publish: false, run: `${key.agent}:${key.run}`, seq: key.seq });
+    },
+    readsIssued: () => reads,
+    loggedSeq: (agent, run) => logged.get(`${agent}:${run}`),
+    count: (outcome) => counts.push(outcome),
+  });
+  return {
+    bridge,
+    appended,
+    counts,
+    issueRead: () => ++reads,
+    log: (seq: number) => logged.set('a:r', seq),
+  };
+}
+
+const settled = () => new Promise((r) => setTimeout(r, 10));
+
+describe('the bridge from pub/sub into the log', () => {
+  it('given a v1 message the follower already read from the log, then it is skipped at once: no append', () => {
+    const s = setup();
+    s.log(3);
+    s.bridge.offer('risk.state', v1(3));
+    expect(s.counts).toEqual(['skipped']);
+    expect(s.bridge.pending).toBe(0);
+  });
+
+  it('given a v1 message heard before the log entry was read, then it waits for a read issued after it, and is skipped once that read saw the entry', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', v1(4));
+    expect(s.bridge.pending).toBe(1);
+    // A read issued before the message arrived proves nothing.
+    s.bridge.settle(0, true);
+    expect(s.bridge.pending).toBe(1);
+    const read = s.issueRead();
+    s.log(4);
+    s.bridge.settle(read, true);
+    await settled();
+    expect(s.appended).toEqual([]);
+    expect(s.counts).toEqual(['skipped']);
+  });
+
+  it('given a v1 message that no read after it found in the log (a PUBLISH-only producer), then it is appended', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', v1(1));
+    const read = s.issueRead();
+    s.bridge.settle(read, false);
+    expect(s.bridge.pending).toBe(1); // not at the head yet: the entry may still be ahead
+    s.bridge.settle(read, true);
+    await settled();
+    expect(s.appended).toEqual([v1(1).toString()]);
+    expect(s.counts).toEqual(['appended']);
+  });
+
+  it('given a legacy message the log held within the dedup window, then it is skipped; a new one is appended once', async () => {
+    const s = setup();
+    s.bridge.sawLegacy('risk.state', legacy);
+    s.bridge.offer('risk.state', legacy);
+    expect(s.counts).toEqual(['skipped']);
+    s.bridge.offer('trade.results', legacy);
+    s.bridge.offer('trade.results', legacy);
+    s.bridge.settle(s.issueRead(), true);
+    await settled();
+    expect(s.appended).toHaveLength(2);
+    expect(s.counts).toEqual(['skipped', 'appended', 'duplicate']);
+  });
+
+  it('given a reset (the log was replaced), then nothing heard before it is appended', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', v1(1));
+    s.bridge.offer('risk.state', legacy);
+    s.bridge.reset();
+    s.bridge.settle(s.issueRead(), true);
+    await settled();
+    expect(s.appended).toEqual([]);
+    expect(s.bridge.pending).toBe(0);
+  });
+
+  it('bridges garbage too, so every instance logs and rejects it the same way', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', Buffer.from('not json'));
+    s.bridge.settle(s.issueRead(), true);
+    await settled();
+    expect(s.appended).toEqual(['not json']);
+  });
+});

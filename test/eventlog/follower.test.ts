@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryLog, LogFollower, type EventLog, type LogEntry, type LogRead } from '../../src/eventlog';
+
+/** Runs a follower until `until` holds, recording what it reported. */
+async function follow(log: EventLog, from: number, epoch: string, until: (seen: number[]) => boolean) {
+  const seen: number[] = [];
+  const events: string[] = [];
+  const follower = new LogFollower(
+    log,
+    {
+      onEntries: (entries: readonly LogEntry[]) => seen.push(...entries.map((e) => e.pos)),
+      onEpoch: (next) => events.push(`epoch ${next}`),
+      onGap: (after, next) => events.push(`gap ${after}→${next}`),
+    },
+    { batch: 2, blockMs: 20 },
+    epoch,
+    from,
+  );
+  follower.start();
+  for (let i = 0; i < 200 && !until(seen); i += 1) await new Promise((r) => setTimeout(r, 5));
+  await follower.stop();
+  return { seen, events, follower };
+}
+
+describe('log follower', () => {
+  it('delivers every entry after its position once, in order, in batches', async () => {
+    const log = createMemoryLog();
+    for (let i = 0; i < 7; i += 1) await log.append({ channel: 'c', message: `${i}` });
+    const { epoch } = await log.bounds();
+    const { seen, events, follower } = await follow(log, 2, epoch, (s) => s.length >= 5);
+    expect(seen).toEqual([3, 4, 5, 6, 7]);
+    expect(events).toEqual([]);
+    expect(follower.position).toBe(7);
+    expect(follower.lag).toBe(0);
+  });
+
+  it('given entries after its position were trimmed, then it reports the gap and continues from the oldest entry held', async () => {
+    const log = createMemoryLog();
+    for (let i = 0; i < 3000; i += 1) await log.append({ channel: 'c', message: `${i}`, publish: false });
+    await log.trim(1000);
+    const { epoch, first } = await log.bounds();
+    const { seen, events } = await follow(log, 10, epoch, (s) => s.length >= 3);
+    expect(events).toEqual([`gap 10→${first}`]);
+    expect(seen.slice(0, 3)).toEqual([first, first + 1, first + 2]);
+  });
+
+  it('given a log of another epoch, then it reports it and reads that log from its first position', async () => {
+    const log = createMemoryLog();
+    await log.append({ channel: 'c', message: 'a' });
+    await log.append({ channel: 'c', message: 'b' });
+    const { epoch } = await log.bounds();
+    const { seen, events } = await follow(log, 5, 'old-epoch', (s) => s.length >= 2);
+    expect(events).toEqual([`epoch ${epoch}`]);
+    expect(seen).toEqual([1, 2]);
+  });
+
+  it('keeps reading after a failed read', async () => {
+    const log = createMemoryLog();
+    await log.append({ channel: 'c', message: 'a' });
+    const { epoch } = await log.bounds();
+    let failures = 2;
+    const flaky: EventLog = {
+      ...log,
+      read: (after, count, block): Promise<LogRead> => (failures-- > 0 ? Promise.reject(new Error('down')) : log.read(after, count, block)),
+    };
+    const { seen } = await follow(flaky, 0, epoch, (s) => s.length >= 1);
+    expect(seen).toEqual([1]);
+  });
+});
