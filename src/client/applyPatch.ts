@@ -17,6 +17,18 @@ export function parsePointer(pointer: string): string[] {
     .map((token) => token.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
+/**
+ * Checks one operation's shape before anything is written: an `add` or `replace` without a
+ * `value` would otherwise write `undefined` where the server meant something else.
+ */
+function assertOperation(op: unknown): asserts op is PatchOperation {
+  if (!isContainer(op) || Array.isArray(op)) throw new PatchError(`Operation is not an object: ${JSON.stringify(op)}`);
+  const { op: name, path } = op;
+  if (name !== 'add' && name !== 'remove' && name !== 'replace') throw new PatchError(`Unsupported operation ${JSON.stringify(name)}`);
+  if (typeof path !== 'string') throw new PatchError(`Operation ${name} has no string path`);
+  if (name !== 'remove' && !Object.hasOwn(op, 'value')) throw new PatchError(`Operation ${name} at ${path} has no value`);
+}
+
 function isContainer(value: unknown): value is Container {
   return typeof value === 'object' && value !== null;
 }
@@ -30,7 +42,8 @@ function arrayIndex(token: string, length: number, allowEnd: boolean): number {
 }
 
 /**
- * Applies add/remove/replace operations (RFC 6902) and returns the new document.
+ * Applies add/remove/replace operations (RFC 6902) and returns the new document; any other
+ * operation, or one missing a member it needs, is a PatchError like a path that does not fit.
  * The input is never mutated: every container on a written path is copied once per
  * call (copy-on-write), so states handed out earlier stay valid and unchanged.
  */
@@ -44,7 +57,8 @@ export function applyPatch(document: unknown, ops: readonly PatchOperation[]): u
   };
 
   let root = document;
-  for (const op of ops) {
+  for (const op of ops as readonly unknown[]) {
+    assertOperation(op);
     const tokens = parsePointer(op.path);
     if (tokens.length === 0) {
       if (op.op === 'remove') throw new PatchError('Cannot remove the document root');

@@ -30,18 +30,23 @@ function isDigit(c: number): boolean {
 export function isDecimalString(s: string): boolean {
   const n = s.length;
   let i = 0;
+  // Stryker disable next-line EqualityOperator: past the end charCodeAt is NaN, which no sign, digit, point or exponent test accepts
   if (n > 0 && (s.charCodeAt(0) === 43 || s.charCodeAt(0) === 45)) i++;
   const whole = i;
+  // Stryker disable next-line EqualityOperator: past the end charCodeAt is NaN, which no sign, digit, point or exponent test accepts
   while (i < n && isDigit(s.charCodeAt(i))) i++;
   if (i === whole) return false;
+  // Stryker disable next-line EqualityOperator: past the end charCodeAt is NaN, which no sign, digit, point or exponent test accepts
   if (i < n && s.charCodeAt(i) === 46) {
     const fraction = ++i;
+    // Stryker disable next-line EqualityOperator: past the end charCodeAt is NaN, which no sign, digit, point or exponent test accepts
     while (i < n && isDigit(s.charCodeAt(i))) i++;
     if (i === fraction) return false;
   }
   if (i < n) {
     const e = s.charCodeAt(i++);
     if (e !== 101 && e !== 69) return false;
+    // Stryker disable next-line EqualityOperator: past the end charCodeAt is NaN, which no sign, digit, point or exponent test accepts
     if (i < n && (s.charCodeAt(i) === 43 || s.charCodeAt(i) === 45)) i++;
     const digits = i;
     let exponent = 0;
@@ -99,6 +104,7 @@ export const Fraction = t.brand(
   Decimal,
   (d): d is Fraction => {
     // A string this short has at most 15 significant digits: a double orders it exactly against 0 and 1.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: either path orders the value against 0 and 1 exactly
     if (d.length <= 15) {
       const n = Number(d);
       return n >= 0 && n <= 1;

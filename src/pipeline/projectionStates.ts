@@ -160,12 +160,14 @@ export class ProjectionStates {
     this.totals.applied++;
     this.totals.lost += verdict.lost;
     const dated = receivedAt !== undefined && event.meta.ts === null ? { ...event, meta: { ...event.meta, ts: receivedAt } } : event;
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: outside a draft scope maps are copied instead of updated in place: the same states, more allocation
     const touched = this.options.inPlace === true ? inDraftScope(this.drafts, () => this.reduce(dated)) : this.reduce(dated);
     return { outcome: 'applied', lost: verdict.lost, touched };
   }
 
   /** The current JSON state of a channel: never changed afterwards. */
   state<C extends AgentChannel>(channel: C): States[C] {
+    // Stryker disable next-line ConditionalExpression: without inPlace no map is ever drafted, so a new scope changes nothing
     if (this.options.inPlace === true) this.drafts = new WeakSet();
     return this.states[channel];
   }
@@ -174,6 +176,7 @@ export class ProjectionStates {
     const { states } = this;
     const touched: AgentChannel[] = [];
     for (const r of BY_TAG.get(event.type) ?? []) this.hold(r.channel, r.evolve(states[r.channel], event), touched);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the summary derived from unchanged sources is the same object (it is cached)
     if (touched.length > 0) {
       const sources = {
         agents: states['agent.updates'],

@@ -140,3 +140,75 @@ describe('diff', () => {
     expect(patched({ series }, ops)).toEqual({ series: next });
   });
 });
+
+describe('diff: the exact ops of hand-worked cases', () => {
+  const [A, B, C, X] = [item(1), item(2), item(3), item(9)];
+
+  it('given a kept item moved from the back to the front, then it is one add and one remove, not two of each', () => {
+    expect(diff([A, B, C], [C, A, B])).toEqual([
+      { op: 'add', path: '/0', value: C },
+      { op: 'remove', path: '/3' },
+    ]);
+    expect(diff([X, A, B, C], [X, C, A, B])).toEqual([
+      { op: 'add', path: '/1', value: C },
+      { op: 'remove', path: '/4' },
+    ]);
+  });
+
+  it('given a kept item moved from the front to the back, then removes come first, at the walk position', () => {
+    expect(diff([X, A, B, C], [X, B, C, A])).toEqual([
+      { op: 'remove', path: '/1' },
+      { op: 'add', path: '/3', value: A },
+    ]);
+  });
+
+  it('given arrays of equal numbers, then items are matched by position, never searched for by value', () => {
+    expect(diff([1, 2, 3], [2, 3, 4])).toEqual([
+      { op: 'replace', path: '/0', value: 2 },
+      { op: 'replace', path: '/1', value: 3 },
+      { op: 'replace', path: '/2', value: 4 },
+    ]);
+  });
+
+  it('given a kept item further ahead than the lookahead, then the walk does not find it and patches by position', () => {
+    const before = Array.from({ length: 70 }, (_, i) => item(i));
+    const after = [...Array.from({ length: 65 }, (_, i) => item(1000 + i)), ...before];
+    const found = [...Array.from({ length: 64 }, (_, i) => item(1000 + i)), ...before];
+    // 64 new items ahead: the first kept item is the 64th looked at, within the lookahead: 64 adds.
+    expect(diff(before, found)).toEqual(found.slice(0, 64).map((value, j) => ({ op: 'add', path: `/${j}`, value })));
+    // 65 new items ahead: out of reach, so items are patched by position instead.
+    const ops = diff(before, after);
+    expect(ops.length).toBeGreaterThan(65);
+    expect(ops[0]).toEqual({ op: 'replace', path: '/0', value: after[0] });
+    expect(patched(before, ops)).toEqual(copy(after));
+  });
+
+  it('given an object whose members half changed, then each is patched; more than half, then it is replaced whole', () => {
+    expect(diff({ t: { a: '1', b: '2', c: '3', d: '4' } }, { t: { a: '1', b: '2', c: '9', d: '9' } })).toEqual([
+      { op: 'replace', path: '/t/c', value: '9' },
+      { op: 'replace', path: '/t/d', value: '9' },
+    ]);
+    expect(diff({ t: { a: '1', b: '2', c: '3' } }, { t: { a: '1', b: '9', c: '9' } })).toEqual([{ op: 'replace', path: '/t', value: { a: '1', b: '9', c: '9' } }]);
+    // A member that is an object counts as kept, even when its content changed.
+    expect(diff({ t: { a: { x: 1 }, b: '2' } }, { t: { a: { x: 2 }, b: '3' } })).toEqual([
+      { op: 'replace', path: '/t/a', value: { x: 2 } },
+      { op: 'replace', path: '/t/b', value: '3' },
+    ]);
+    // A member set to null counts as changed.
+    expect(diff({ t: { a: '1', b: '2', c: '3' } }, { t: { a: null, b: null, c: '3' } })).toEqual([{ op: 'replace', path: '/t', value: { a: null, b: null, c: '3' } }]);
+  });
+
+  it('given a known splice that the walk would not see as one, then the ops are still the walk\'s', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 3 }), fc.boolean(), (length, cut, added, objects) => {
+        const make = (n: number): unknown => (objects ? item(n) : n);
+        const series = Array.from({ length }, (_, i) => make(i));
+        const dropped = Math.min(cut, length);
+        const next = [...series.slice(dropped), ...Array.from({ length: added }, (_, i) => make(1000 + i))];
+        const ops = diff({ series }, { series: next }, { before: series, after: next, dropped });
+        expect(ops).toEqual(diff({ series }, { series: next }));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

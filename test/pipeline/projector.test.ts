@@ -54,3 +54,16 @@ describe('Projector', () => {
     expect(p.version('agent.updates')).toBe(10);
   });
 });
+
+describe('Projector versions', () => {
+  it('given a guardian snapshot repeated in another notation, then no change is reported, no version consumed, and the held state kept', () => {
+    const p = new Projector();
+    const snapshot = (value: string) => legacy('guardian.snapshot', { current_value: value, high_water_mark: '1000', daily_pnl: '0', halted: false }, 'risk-guardian');
+    p.apply(snapshot('900'));
+    const version = p.version('risk.state');
+    const state = p.state('risk.state');
+    expect(p.apply(snapshot('900.00')).changes).toEqual([]);
+    expect(p.version('risk.state')).toBe(version);
+    expect(p.state('risk.state')).toBe(state);
+  });
+});

@@ -92,41 +92,79 @@ describe.skipIf('skip' in redis)(`projections from a real Redis${'skip' in redis
 
     expect(rejected).toBe(1);
     expect(projector.counters).toEqual({ applied: MESSAGES.length - 2, duplicates: 1, lost: 2 });
-    expect(projector.state('trade.results')).toMatchObject({
-      trade_count: 2,
-      trades: [
-        { id: 'paper-t2', won: null },
-        { id: 'paper-t1', won: true, pnl: '15.3', amount: '25', strategy: 'oracle-sniper' },
-      ],
+    // Exact states, worked out by hand from MESSAGES: an extra key or map entry is a failure.
+    const settledT1 = { won: true, pnl: '15.3', settled_at: '2026-01-31T13:00:00+00:00' };
+    const held = (id: string, minute: number, market?: string) => ({
+      ...trade(id, minute, market),
+      amount: '25',
+      won: null,
+      pnl: null,
+      settled_at: null,
     });
-    expect(projector.state('risk.state')).toMatchObject({
+    expect(projector.state('trade.results')).toStrictEqual({
+      trade_count: 2,
+      trades: [held('paper-t2', 1, 'kalshi:FED-25DEC'), { ...held('paper-t1', 0), ...settledT1 }],
+    });
+    expect(projector.state('risk.state')).toStrictEqual({
       current_value: '1015.3',
       high_water_mark: '1015.3',
       drawdown: '0',
+      drawdown_pct: '0',
       daily_pnl: '15.3',
+      halted: false,
+      halt_rule: null,
+      halt_reason: null,
       bankroll: '1000',
       exposure_by_market: { 'kalshi:FED-25DEC': '25' }, // the settled market released its exposure
       exposure_by_venue: { kalshi: '25' },
       decisions: { approved: 1, rejected: 0, rejections_by_rule: {} },
+      // No market marks were published: nothing is marked to market.
+      as_of: null,
+      marked_value: null,
+      marked_high_water_mark: null,
+      marked_drawdown: null,
+      marked_drawdown_pct: null,
+      unrealised_pnl: null,
     });
-    expect(projector.state('strategy.performance').strategies['oracle-sniper']).toMatchObject({
-      pnl: '15.3', trades: 1, wins: 1, losses: 0, win_rate: '1', largest_win: '15.3', allocation_pct: '1', requests: 1, approvals: 1,
+    expect(projector.state('strategy.performance').strategies).toStrictEqual({
+      'oracle-sniper': {
+        pnl: '15.3',
+        trades: 1,
+        wins: 1,
+        losses: 0,
+        win_rate: '1',
+        largest_win: '15.3',
+        largest_loss: null,
+        allocation_pct: '1',
+        requests: 1,
+        approvals: 1,
+        rejections: 0,
+      },
     });
-    expect(projector.state('agent.updates')).toMatchObject({
-      agents: { 'paper-executor': { status: 'running', last_heartbeat: TS } },
-      allocator: { total_capital: '1000' },
+    expect(projector.state('agent.updates')).toStrictEqual({
+      agents: { 'paper-executor': { role: 'executor', status: 'running', last_heartbeat: TS, interval_ms: 1000, processed: 0, detail: null } },
+      allocator: {
+        total_capital: '1000',
+        strategies: { 'oracle-sniper': { total_pnl: '0', trades: 0, wins: 0, losses: 0, allocation_pct: '1', largest_win: null, largest_loss: null } },
+      },
     });
-    expect(projector.state('portfolio.summary')).toMatchObject({
+    expect(projector.state('portfolio.summary')).toStrictEqual({
       total_capital: '1000',
       current_value: '1015.3',
       pnl: '15.3',
       pnl_pct: '0.0153',
       trade_count: 2,
+      wins: 1,
+      losses: 0,
       win_rate: '1',
       open_exposure: '25',
+      halted: false,
+      as_of: null,
+      marked_value: null,
+      unrealised_pnl: null,
       equity_curve: [
-        { ts: '2026-11-26T03:00:00.000Z', value: '1000' },
-        { ts: TS, value: '1015.3' },
+        { ts: '2026-11-26T03:00:00.000Z', value: '1000', as_of: null },
+        { ts: TS, value: '1015.3', as_of: null },
       ],
     });
     // Versions count the changes each projection saw, in Redis's delivery order: the executor

@@ -47,3 +47,18 @@ describe('SeqTracker', () => {
     expect(t.observe(meta(5, 'a', `run-${MAX_RUNS}`))).toEqual({ duplicate: true, lost: 0 });
   });
 });
+
+describe('SeqTracker forgetting', () => {
+  it('given MAX_RUNS + 1 runs, then only the oldest is forgotten: the second oldest is still known', () => {
+    const t = new SeqTracker();
+    for (let i = 0; i <= MAX_RUNS; i++) t.observe(meta(5, 'a', `run-${i}`));
+    expect(t.observe(meta(5, 'a', 'run-1'))).toEqual({ duplicate: true, lost: 0 });
+  });
+
+  it('given one run per agent, then forgetting goes on agent after agent, oldest first', () => {
+    const t = new SeqTracker();
+    for (let i = 0; i < MAX_RUNS + 2; i++) t.observe(meta(5, `agent-${i}`, 'r'));
+    expect(t.observe(meta(5, 'agent-2', 'r'))).toEqual({ duplicate: true, lost: 0 });
+    expect(t.observe(meta(5, 'agent-1', 'r'))).toEqual({ duplicate: false, lost: 0 });
+  });
+});

@@ -86,7 +86,68 @@ describe('portfolio.summary projection (derived)', () => {
     expect(curve[MAX_EQUITY_POINTS - 1]?.value).toBe(String(1000 + MAX_EQUITY_POINTS + 19));
   });
 
+  it('given a summary already derived, when the guardian halts and nothing else moves, then it reports the halt, and the clearing snapshot too', () => {
+    const p = given([guardian('950')]);
+    expect(p.state('portfolio.summary').halted).toBe(false);
+    p.apply(v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' }));
+    expect(p.state('portfolio.summary').halted).toBe(true);
+    p.apply(guardian('950'));
+    expect(p.state('portfolio.summary').halted).toBe(false);
+  });
+
+  it('given a summary already derived, when only the bankroll or the exposure moves, then the summary follows it', () => {
+    const p = given([v1('allocation.updated', { strategy: 's', allocation_pct: '1', total_capital: '500' })]);
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: '500', current_value: '500', open_exposure: '0' });
+    p.apply(legacy('guardian.snapshot', { current_value: '480', high_water_mark: '500', daily_pnl: '0', halted: false, initial_bankroll: '400', platform_exposure: { kalshi: '7' } }));
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: '500', current_value: '480', pnl: '80', pnl_pct: '0.2', open_exposure: '7' });
+  });
+
   it('reports the halt', () => {
     expect(given([v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' })]).state('portfolio.summary').halted).toBe(true);
+  });
+});
+
+describe('portfolio.summary follows each input through its caches', () => {
+  const allocation = (strategy: string, capital = '1000') => v1('allocation.updated', { strategy, allocation_pct: '0.5', total_capital: capital });
+
+  it('given two strategies, when only one strategy\'s P&L moves, then realised P&L and value follow it', () => {
+    const p = given([allocation('a'), allocation('b'), settled('a', true, '10'), settled('b', false, '-4')]);
+    expect(p.state('portfolio.summary')).toMatchObject({ current_value: '1006', pnl: '6', wins: 1, losses: 1, win_rate: '0.5' });
+    p.apply(settled('b', true, '1'));
+    expect(p.state('portfolio.summary')).toMatchObject({ current_value: '1007', pnl: '7', wins: 2, losses: 1, win_rate: '0.666667' });
+  });
+
+  it('given a new strategy with zero P&L, then the totals keep their value and count its requests nowhere', () => {
+    const p = given([allocation('a'), settled('a', true, '10')]);
+    const before = p.state('portfolio.summary');
+    p.apply(v1('trade.requested', { request_id: 'r', opportunity_id: 'o', strategy: 'new', market_id: 'kalshi:x', side: 'buy', outcome: 'YES', amount: '1', max_price: '0.5', expected_edge: '0.1' }));
+    expect(p.state('portfolio.summary')).toBe(before);
+  });
+
+  it('given a new strategy whose snapshot brings P&L, then the realised total includes it', () => {
+    const p = given([allocation('a'), settled('a', true, '10')]);
+    p.apply(legacy('allocator.snapshot', { total_capital: '1000', strategies: { a: { total_pnl: '10', trades: 1, wins: 1, losses: 0, allocation_pct: '0.5' }, b: { total_pnl: '5', trades: 1, wins: 1, losses: 0, allocation_pct: '0.5' } } }));
+    expect(p.state('portfolio.summary')).toMatchObject({ current_value: '1015', pnl: '15', wins: 2, losses: 0 });
+  });
+
+  it('given exposure opened on two venues, then open exposure is their sum, and releasing one lowers it', () => {
+    const fill = (id: string, market: string, amount: string) =>
+      v1('trade.executed', { id, request_id: 'r', strategy: 's', market_id: market, venue: market.split(':')[0], side: 'buy', outcome: 'YES', amount, price: '0.5', fees: '0', status: 'filled', executed_at: '2026-01-31T12:00:00Z', paper_trade: true });
+    const p = given([fill('1', 'kalshi:a', '4.5'), fill('2', 'polymarket:b', '3')]);
+    expect(p.state('portfolio.summary').open_exposure).toBe('7.5');
+    p.apply(v1('trade.settled', { trade_id: '1', strategy: 's', market_id: 'kalshi:a', won: true, pnl: '1', settled_at: '2026-01-31T13:00:00Z' }));
+    expect(p.state('portfolio.summary').open_exposure).toBe('3');
+  });
+
+  it('given the capital moves with the value unchanged, then P&L and its ratio follow the new base', () => {
+    const p = given([allocation('a', '1000'), guardian('1100')]);
+    expect(p.state('portfolio.summary')).toMatchObject({ pnl: '100', pnl_pct: '0.1' });
+    p.apply(legacy('guardian.snapshot', { current_value: '1100', high_water_mark: '1100', daily_pnl: '0', halted: false, initial_bankroll: '500' }));
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: '1000', current_value: '1100', pnl: '600', pnl_pct: '1.2' });
+  });
+
+  it('given no capital known at all, then value, P&L and ratio stay null while trades count', () => {
+    const p = given([settled('s', true, '5')]);
+    expect(p.state('portfolio.summary')).toMatchObject({ total_capital: null, current_value: null, pnl: null, pnl_pct: null, wins: 1, win_rate: '1', equity_curve: [] });
   });
 });

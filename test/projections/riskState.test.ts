@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_RULES, riskState } from '../../src/projections';
+import { MAX_MARKETS, MAX_RULES, riskState } from '../../src/projections';
 import { given, legacy, v1 } from './support';
 
 const guardian = (data: Record<string, unknown>) =>
@@ -41,7 +41,7 @@ describe('risk.state projection', () => {
   });
 
   it('counts decisions, and rejections by rule', () => {
-    given(riskState, [decided(true, null), decided(false, 'position_limit'), decided(false, 'position_limit'), decided(false, 'minimum_profit')]).thenMatches({
+    given(riskState, [decided(true, null), decided(false, 'position_limit'), decided(false, 'position_limit'), decided(false, 'minimum_profit')]).thenHas({
       decisions: { approved: 1, rejected: 3, rejections_by_rule: { position_limit: 2, minimum_profit: 1 } },
     });
   });
@@ -57,13 +57,13 @@ describe('risk.state projection', () => {
 
   it('halts with the rule and reason, and a snapshot saying not halted clears them', () => {
     const halt = v1('risk.halted', { rule: 'drawdown_halt', reason: 'value below 80% of high-water mark' });
-    given(riskState, [halt]).thenMatches({ halted: true, halt_rule: 'drawdown_halt', halt_reason: 'value below 80% of high-water mark' });
-    given(riskState, [halt, guardian({ halted: true })]).thenMatches({ halted: true, halt_rule: 'drawdown_halt' });
-    given(riskState, [halt, guardian({ halted: false })]).thenMatches({ halted: false, halt_rule: null, halt_reason: null });
+    given(riskState, [halt]).thenHas({ halted: true, halt_rule: 'drawdown_halt', halt_reason: 'value below 80% of high-water mark' });
+    given(riskState, [halt, guardian({ halted: true })]).thenHas({ halted: true, halt_rule: 'drawdown_halt' });
+    given(riskState, [halt, guardian({ halted: false })]).thenHas({ halted: false, halt_rule: null, halt_reason: null });
   });
 
   it('opens exposure per market and venue on fills only', () => {
-    given(riskState, [executed('polymarket:btc-100k', '25.00'), executed('polymarket:btc-100k', '5'), executed('kalshi:CPI', '10'), executed('kalshi:FED', '7', 'failed')]).thenMatches({
+    given(riskState, [executed('polymarket:btc-100k', '25.00'), executed('polymarket:btc-100k', '5'), executed('kalshi:CPI', '10'), executed('kalshi:FED', '7', 'failed')]).thenHas({
       exposure_by_market: { 'polymarket:btc-100k': '30', 'kalshi:CPI': '10' },
       exposure_by_venue: { polymarket: '30', kalshi: '10' },
     });
@@ -77,7 +77,8 @@ describe('risk.state projection', () => {
       settled('polymarket:btc-100k', '15.3'),
       settled('polymarket:eth', '-10'),
     ]);
-    expect(state).toMatchObject({
+    expect(state).toStrictEqual({
+      ...riskState.initial,
       current_value: '505.3',
       high_water_mark: '515.3',
       drawdown: '10',
@@ -89,8 +90,34 @@ describe('risk.state projection', () => {
     });
   });
 
+  it('given two markets open on one venue, when one settles, then the venue keeps exactly the other one\'s exposure', () => {
+    given(riskState, [
+      executed('polymarket:btc-100k', '25'),
+      executed('polymarket:eth', '10.5'),
+      executed('kalshi:CPI', '4'),
+      settled('polymarket:btc-100k', '3'),
+    ]).thenHas({
+      exposure_by_market: { 'polymarket:eth': '10.5', 'kalshi:CPI': '4' },
+      exposure_by_venue: { polymarket: '10.5', kalshi: '4' },
+      daily_pnl: '3',
+    });
+  });
+
+  it('given a venue whose exposure a snapshot set below a market\'s, when that market settles, then the venue is dropped, never negative', () => {
+    given(riskState, [
+      executed('kalshi:CPI', '30'),
+      guardian({ platform_exposure: { kalshi: '20' } }),
+      settled('kalshi:CPI', '0'),
+    ]).thenHas({ exposure_by_market: {}, exposure_by_venue: {} });
+  });
+
+  it('given a market settled with no exposure held on it and zero P&L, then the state is the same object', () => {
+    const { state } = given(riskState, [executed('kalshi:CPI', '30')]);
+    expect(riskState.evolve(state, settled('polymarket:eth', '0'))).toBe(state);
+  });
+
   it('keeps value unknown until a snapshot says it, yet counts daily P&L', () => {
-    given(riskState, [settled('polymarket:btc-100k', '+4')]).thenMatches({ current_value: null, drawdown: null, daily_pnl: '4' });
+    given(riskState, [settled('polymarket:btc-100k', '+4')]).thenHas({ current_value: null, drawdown: null, daily_pnl: '4' });
   });
 
   describe('reconciliation with the guardian snapshot', () => {
@@ -100,11 +127,15 @@ describe('risk.state projection', () => {
         decided(true, null),
         guardian({ current_value: '1000', high_water_mark: '1200', daily_pnl: '0' }),
       ]);
-      expect(state).toMatchObject({
+      expect(state).toStrictEqual({
+        ...riskState.initial,
         current_value: '1000',
         high_water_mark: '1200',
+        drawdown: '200',
+        drawdown_pct: '0.166667',
         exposure_by_market: { 'polymarket:btc-100k': '25' },
-        decisions: { approved: 1 },
+        exposure_by_venue: { polymarket: '25' },
+        decisions: { approved: 1, rejected: 0, rejections_by_rule: {} },
       });
     });
 
@@ -112,13 +143,13 @@ describe('risk.state projection', () => {
       given(riskState, [
         executed('polymarket:btc-100k', '25'),
         guardian({ positions: { 'kalshi:CPI': '12.50', 'polymarket:eth': '0.00' }, platform_exposure: { kalshi: '12.5', polymarket: '0' } }),
-      ]).thenMatches({ exposure_by_market: { 'kalshi:CPI': '12.5' }, exposure_by_venue: { kalshi: '12.5' } });
+      ]).thenHas({ exposure_by_market: { 'kalshi:CPI': '12.5' }, exposure_by_venue: { kalshi: '12.5' } });
       const { state } = given(riskState, [guardian({ positions: { 'kalshi:CPI': '12.50', 'polymarket:eth': '0.00' } })]);
       expect(state.exposure_by_market).toEqual({ 'kalshi:CPI': '12.5' });
     });
 
     it('a settlement after a snapshot builds on the snapshot', () => {
-      given(riskState, [guardian({ current_value: '1000', high_water_mark: '1000', daily_pnl: '0' }), settled('kalshi:CPI', '-100')]).thenMatches({
+      given(riskState, [guardian({ current_value: '1000', high_water_mark: '1000', daily_pnl: '0' }), settled('kalshi:CPI', '-100')]).thenHas({
         current_value: '900',
         high_water_mark: '1000',
         drawdown: '100',
@@ -126,5 +157,75 @@ describe('risk.state projection', () => {
         daily_pnl: '-100',
       });
     });
+  });
+});
+
+describe('risk.state: identity and limits', () => {
+  it('given a halt, when the same halt comes again, then the state is the same object; another rule or reason replaces it', () => {
+    const halt = (rule: string, reason: string) => v1('risk.halted', { rule, reason });
+    const s1 = given(riskState, [halt('drawdown_halt', 'x')]).state;
+    expect(riskState.evolve(s1, halt('drawdown_halt', 'x'))).toBe(s1);
+    expect(riskState.evolve(s1, halt('daily_loss', 'x')).halt_rule).toBe('daily_loss');
+    expect(riskState.evolve(s1, halt('drawdown_halt', 'y')).halt_reason).toBe('y');
+  });
+
+  it('given MAX_MARKETS markets open, when a new market fills, then the smallest exposure makes room', () => {
+    const fills = Array.from({ length: MAX_MARKETS }, (_, i) => executed(`polymarket:m${i}`, i === 100 ? '1' : String(10 + i)));
+    const { state } = given(riskState, [...fills, executed('kalshi:new', '5')]);
+    expect(Object.keys(state.exposure_by_market)).toHaveLength(MAX_MARKETS);
+    expect(state.exposure_by_market['polymarket:m100']).toBeUndefined();
+    expect(state.exposure_by_market['kalshi:new']).toBe('5');
+    expect(state.exposure_by_market['polymarket:m0']).toBe('10');
+  });
+
+  it('given MAX_MARKETS markets open, when a held market fills again, then nothing is evicted', () => {
+    const fills = Array.from({ length: MAX_MARKETS }, (_, i) => executed(`polymarket:m${i}`, String(10 + i)));
+    const { state } = given(riskState, [...fills, executed('polymarket:m0', '1')]);
+    expect(Object.keys(state.exposure_by_market)).toHaveLength(MAX_MARKETS);
+    expect(state.exposure_by_market['polymarket:m0']).toBe('11');
+  });
+
+  it('given a snapshot with more than MAX_MARKETS positions, then the first MAX_MARKETS non-zero ones are held', () => {
+    const positions = Object.fromEntries(Array.from({ length: MAX_MARKETS + 5 }, (_, i) => [`kalshi:m${i}`, i === 0 ? '0' : '1']));
+    const { state } = given(riskState, [guardian({ positions })]);
+    expect(Object.keys(state.exposure_by_market)).toEqual(Array.from({ length: MAX_MARKETS }, (_, i) => `kalshi:m${i + 1}`));
+  });
+
+  it('given a partial fill, then it opens exposure; a zero amount or a cancelled trade does not', () => {
+    given(riskState, [executed('kalshi:a', '3', 'partial'), executed('kalshi:b', '0'), executed('kalshi:c', '4', 'cancelled'), executed('kalshi:d', '4', 'pending')]).thenHas({
+      exposure_by_market: { 'kalshi:a': '3' },
+      exposure_by_venue: { kalshi: '3' },
+    });
+  });
+
+  it('given a snapshot that changes nothing drawn from it, then the drawdown stays the same strings', () => {
+    const s1 = given(riskState, [guardian({ current_value: '900', high_water_mark: '1000' })]).state;
+    const s2 = riskState.evolve(s1, guardian({ current_value: '900', high_water_mark: '1000' }));
+    expect(s2).toStrictEqual(s1);
+    expect([s2.drawdown, s2.drawdown_pct]).toEqual(['100', '0.1']);
+  });
+
+  it('given a value above the high-water mark in a snapshot, then the drawdown is zero, never negative', () => {
+    given(riskState, [guardian({ current_value: '1200', high_water_mark: '1000' })]).thenHas({ drawdown: '0', drawdown_pct: '0' });
+  });
+
+  it('given a loss settled before any value is known, then value and high-water mark stay unknown', () => {
+    given(riskState, [settled('kalshi:x', '-5')]).thenHas({ current_value: null, high_water_mark: null, drawdown: null, drawdown_pct: null, daily_pnl: '-5' });
+  });
+
+  it('given a win settled on a known value, then the high-water mark rises with it', () => {
+    given(riskState, [guardian({ current_value: '1000', high_water_mark: '1000' }), settled('kalshi:x', '50')]).thenHas({
+      current_value: '1050',
+      high_water_mark: '1050',
+      drawdown: '0',
+    });
+  });
+
+  it('given an approval named with a rule, then only the approval count moves', () => {
+    given(riskState, [decided(true, 'position_limit')]).thenHas({ decisions: { approved: 1, rejected: 0, rejections_by_rule: {} } });
+  });
+
+  it('given a rejection without a rule, then it counts under "unknown"', () => {
+    given(riskState, [decided(false, null)]).thenHas({ decisions: { approved: 0, rejected: 1, rejections_by_rule: { unknown: 1 } } });
   });
 });

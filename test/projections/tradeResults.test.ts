@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_TRADES, tradeResults } from '../../src/projections';
+import { MAX_TRADES, tradeResults, type TradeEntry } from '../../src/projections';
 import { tradeRecord } from '../support/trades';
 import { given, legacy, v1 } from './support';
 
@@ -12,6 +12,10 @@ const executed = (id: string, minute: number) =>
 
 const settled = (id: string, won: boolean, pnl: string) =>
   v1('trade.settled', { trade_id: id, strategy: 'oracle-sniper', market_id: 'polymarket:btc-100k', won, pnl, settled_at: at(59) });
+
+/** The entry `executed(id, minute)` leaves in the state, with `changes` made. */
+const entry = (id: string, minute: number, changes: Partial<TradeEntry> = {}): TradeEntry =>
+  ({ ...fields(id, minute), amount: '25', strategy: 'oracle-sniper', paper_trade: true, won: null, pnl: null, settled_at: null, ...changes }) as TradeEntry;
 
 const snapshot = (trade_count: number, ids: readonly [string, number][]) =>
   legacy('executor.snapshot', { trade_count, recent_trades: ids.map(([id, m]) => fields(id, m)) }, 'paper-executor');
@@ -30,11 +34,12 @@ describe('trade.results projection', () => {
       pnl: null,
       settled_at: null,
     });
+    expect(state.trades[1]).toEqual(entry('t1', 1));
   });
 
   it('adds the settlement to the trade it names', () => {
-    given(tradeResults, [executed('t1', 1), executed('t2', 2), settled('t1', false, '-25.0')]).thenMatches({
-      trades: [{ id: 't2', won: null }, { id: 't1', won: false, pnl: '-25', settled_at: at(59) }],
+    given(tradeResults, [executed('t1', 1), executed('t2', 2), settled('t1', false, '-25.0')]).thenHas({
+      trades: [entry('t2', 2), entry('t1', 1, { won: false, pnl: '-25', settled_at: at(59) })],
     });
   });
 
@@ -51,20 +56,36 @@ describe('trade.results projection', () => {
     expect(state.trades[MAX_TRADES - 1]?.id).toBe('t5');
   });
 
+  it('given a full window, when a trade older than all of it executes, then it is counted and the window stays the 50 newest', () => {
+    const full = given(tradeResults, Array.from({ length: MAX_TRADES }, (_, i) => executed(`t${i}`, 10 + i))).state;
+    const after = tradeResults.evolve(full, executed('old', 0));
+    expect(after.trade_count).toBe(MAX_TRADES + 1);
+    expect(after.trades).toHaveLength(MAX_TRADES);
+    expect(after.trades).toEqual(full.trades);
+  });
+
+  it('given a full window, when a trade in its middle executes, then it takes its place by time and the oldest leaves', () => {
+    const full = given(tradeResults, Array.from({ length: MAX_TRADES }, (_, i) => executed(`t${i}`, 2 * i))).state;
+    const after = tradeResults.evolve(full, executed('mid', 51));
+    const ids = after.trades.map((t) => t.id);
+    expect(ids).toHaveLength(MAX_TRADES);
+    expect(ids.slice(0, 25)).toEqual([...Array.from({ length: 24 }, (_, k) => `t${49 - k}`), 'mid']);
+    expect(ids[MAX_TRADES - 1]).toBe('t1');
+  });
+
   describe('reconciliation with the executor snapshot', () => {
     it('counts a trade.executed followed by the snapshot that includes it once', () => {
-      given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).thenMatches({ trade_count: 1, trades: [{ id: 't1' }] });
-      expect(given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).state.trades).toHaveLength(1);
+      given(tradeResults, [executed('t1', 1), snapshot(1, [['t1', 1]])]).thenHas({ trade_count: 1, trades: [entry('t1', 1)] });
     });
 
     it('keeps what only events know (strategy, settlement) when the snapshot updates the trade', () => {
       const { state } = given(tradeResults, [executed('t1', 1), settled('t1', true, '15.3'), snapshot(1, [['t1', 1]])]);
-      expect(state.trades[0]).toMatchObject({ strategy: 'oracle-sniper', paper_trade: true, won: true, pnl: '15.3' });
+      expect(state.trades).toEqual([entry('t1', 1, { won: true, pnl: '15.3', settled_at: at(59) })]);
     });
 
     it('is authoritative for the count and fields it carries', () => {
       const updated = legacy('executor.snapshot', { trade_count: 7, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] });
-      given(tradeResults, [executed('t1', 1), updated]).thenMatches({ trade_count: 7, trades: [{ id: 't1', status: 'partial' }] });
+      given(tradeResults, [executed('t1', 1), updated]).thenHas({ trade_count: 7, trades: [entry('t1', 1, { status: 'partial' })] });
     });
 
     it('never truncates a longer list with its 10-item window', () => {
@@ -85,5 +106,48 @@ describe('trade.results projection', () => {
       const s = given(tradeResults, [snapshot(1, [['t1', 1]])]).state;
       expect(tradeResults.evolve(s, snapshot(1, [['t1', 1]]))).toBe(s);
     });
+  });
+});
+
+describe('trade.results: what counts as a change', () => {
+  it.each([
+    ['status', { status: 'partial' }],
+    ['amount', { amount: '30' }],
+    ['price', { price: '0.7' }],
+    ['fees', { fees: '0.5' }],
+    ['side', { side: 'sell' }],
+    ['outcome', { outcome: 'NO' }],
+    ['venue', { venue: 'kalshi' }],
+    ['market', { market_id: 'kalshi:x' }],
+    ['request id', { request_id: 'req-other' }],
+  ])('given a held trade, when a snapshot changes only its %s, then the trade is updated in place, the count unchanged', (_label, change) => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    const s2 = tradeResults.evolve(s1, legacy('executor.snapshot', { trade_count: 2, recent_trades: [{ ...fields('t1', 1), ...change }] }));
+    expect(s2.trades).toEqual([entry('t2', 2), entry('t1', 1, change as Partial<TradeEntry>)]);
+    expect(s2.trade_count).toBe(2);
+  });
+
+  it('given a held trade, when trade.executed repeats it exactly, then the state is the same object', () => {
+    const s1 = given(tradeResults, [executed('t1', 1)]).state;
+    expect(tradeResults.evolve(s1, executed('t1', 1))).toBe(s1);
+  });
+
+  it('given a settled trade, when the same settlement comes again, then the state is the same object; a different one replaces it', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), settled('t1', true, '2')]).state;
+    expect(tradeResults.evolve(s1, settled('t1', true, '2.0'))).toBe(s1);
+    expect(tradeResults.evolve(s1, settled('t1', false, '2')).trades[0]?.won).toBe(false);
+    expect(tradeResults.evolve(s1, settled('t1', true, '3')).trades[0]?.pnl).toBe('3');
+  });
+
+  it('given trades executed at the same time, then the later arrival is first', () => {
+    const { state } = given(tradeResults, [executed('first', 5), executed('second', 5), executed('older', 4), executed('newer', 6)]);
+    expect(state.trades.map((t) => t.id)).toEqual(['newer', 'second', 'first', 'older']);
+  });
+
+  it('given a snapshot with only its count changed, then the list keeps its identity', () => {
+    const s1 = given(tradeResults, [executed('t1', 1)]).state;
+    const s2 = tradeResults.evolve(s1, snapshot(9, [['t1', 1]]));
+    expect(s2.trade_count).toBe(9);
+    expect(s2.trades).toBe(s1.trades);
   });
 });

@@ -87,6 +87,55 @@ describe('fanout', () => {
     expect(serialised).toBe(2);
   });
 
+  it('given a cold channel, then its first snapshot is serialised on demand as the exact frame, with its byte length', async () => {
+    const { source } = liveSource();
+    const metrics = createMetrics();
+    const fanout = new Fanout(['risk.state', 'trade.results'], source, () => undefined, metrics);
+    const cold = fanout.cachedSnapshot('trade.results');
+    expect(cold.buffer.toString()).toBe('{"type":"snapshot","channel":"trade.results","version":0,"state":{"n":0}}');
+    expect(cold.bytes).toBe(cold.buffer.length);
+    expect((await metrics.snapshotSerializations.get()).values).toEqual([{ value: 1, labels: { channel: 'trade.results' } }]);
+    expect(fanout.snapshot('trade.results')).toEqual({ version: 0, state: { n: 0 } });
+    expect(fanout.snapshot('nope')).toBeUndefined();
+    expect(() => fanout.cachedSnapshot('nope')).toThrow('unknown channel nope');
+  });
+
+  it('given changes on two channels in one tick, then each gets its delta, counted per channel, with its latency from ts_first', async () => {
+    const { live, source } = liveSource();
+    const metrics = createMetrics();
+    const published: string[] = [];
+    const fanout = new Fanout(['a', 'b'], source, (topic) => published.push(topic), metrics, undefined, at('2026-01-01T00:00:03Z'));
+    expect(fanout.hasPending).toBe(false);
+    live.state = { n: 1 };
+    fanout.touch('a', '2026-01-01T00:00:01Z');
+    fanout.touch('b', '2026-01-01T00:00:02.500Z');
+    fanout.touch('unknown', '2026-01-01T00:00:02Z');
+    expect(fanout.hasPending).toBe(true);
+    fanout.flush();
+    expect(fanout.hasPending).toBe(false);
+    expect(published).toEqual(['a', 'b']);
+    expect((await metrics.deltasPublished.get()).values).toEqual([
+      { value: 1, labels: { channel: 'a' } },
+      { value: 1, labels: { channel: 'b' } },
+    ]);
+    const latency = (await metrics.latency.get()).values;
+    expect(latency.find((v) => v.metricName === 'pmarb_event_publish_latency_seconds_sum')?.value).toBe(2.5);
+    expect(latency.find((v) => v.metricName === 'pmarb_event_publish_latency_seconds_count')?.value).toBe(2);
+  });
+
+  it('given a ts_first that is not a date or lies in the future, then latency counts nothing or zero, never negative', async () => {
+    const { live, source } = liveSource();
+    const metrics = createMetrics();
+    const fanout = new Fanout(['a', 'b'], source, () => undefined, metrics, undefined, at('2026-01-01T00:00:00Z'));
+    live.state = { n: 1 };
+    fanout.touch('a', 'not a date');
+    fanout.touch('b', '2026-01-01T00:00:09Z');
+    fanout.flush();
+    const latency = (await metrics.latency.get()).values;
+    expect(latency.find((v) => v.metricName === 'pmarb_event_publish_latency_seconds_count')?.value).toBe(1);
+    expect(latency.find((v) => v.metricName === 'pmarb_event_publish_latency_seconds_sum')?.value).toBe(0);
+  });
+
   it('publishes heartbeats with the published versions', () => {
     const { live, source } = liveSource();
     const published: [string, string][] = [];
