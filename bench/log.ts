@@ -26,6 +26,8 @@ const ENTRIES = numberOption(args, 'entries', 1_000_000);
 const BURST = numberOption(args, 'burst', 600_000);
 const COST_EVENTS = numberOption(args, 'cost-events', 200_000);
 const BATCH = 1_000;
+/** Keys of this run only: a Redis left over from another run never mixes in. */
+const RUN = `r${process.pid}-`;
 /** Events per append script call when batched (as the bench publisher appends). */
 const APPEND_BATCH = 200;
 
@@ -118,7 +120,7 @@ async function appendCost(redisProcess: RedisProcess): Promise<CostResult> {
 async function memoryPerMillion(redisProcess: RedisProcess): Promise<{ entries: number; bytesPerMillion: number }> {
   const redis = new Redis(redisProcess.url);
   const before = await usedMemory(redis);
-  const log = createRedisLog({ url: redisProcess.url, prefix: 'mem:' });
+  const log = createRedisLog({ url: redisProcess.url, prefix: `${RUN}mem:` });
   for (let done = 0; done < ENTRIES; done += 100_000) await appendAll(log, messages(Math.min(100_000, ENTRIES - done), `mem${done}`));
   const after = await usedMemory(redis);
   await log.close();
@@ -169,13 +171,13 @@ async function untilAt(port: number, pos: number, since: number): Promise<number
 async function startup(redisProcess: RedisProcess): Promise<{ withoutCheckpointMs: number; replayedWithout: number; withCheckpointMs: number; replayedWith: number }> {
   // The log of `mem:` holds ENTRIES entries from the memory step.
   let started = performance.now();
-  let server = await startServer(redisProcess.url, 'mem:');
+  let server = await startServer(redisProcess.url, `${RUN}mem:`);
   const withoutCheckpointMs = await untilAt(server.port, ENTRIES, started);
   const replayedWithout = await metric(server.port, 'pmarb_log_replayed_events');
   await new Promise((r) => setTimeout(r, 2_500)); // a checkpoint at the head
   await server.stop();
   started = performance.now();
-  server = await startServer(redisProcess.url, 'mem:');
+  server = await startServer(redisProcess.url, `${RUN}mem:`);
   const withCheckpointMs = await untilAt(server.port, ENTRIES, started);
   const replayedWith = await metric(server.port, 'pmarb_log_replayed_events');
   await server.stop();
@@ -183,9 +185,9 @@ async function startup(redisProcess: RedisProcess): Promise<{ withoutCheckpointM
 }
 
 async function burst(redisProcess: RedisProcess): Promise<{ events: number; appendPerSec: number; catchUpMs: number; applied: number }> {
-  const server = await startServer(redisProcess.url, 'burst:');
+  const server = await startServer(redisProcess.url, `${RUN}burst:`);
   const list = messages(BURST, 'burst');
-  const log = createRedisLog({ url: redisProcess.url, prefix: 'burst:' });
+  const log = createRedisLog({ url: redisProcess.url, prefix: `${RUN}burst:` });
   const started = performance.now();
   const appendPerSec = await appendAll(log, list);
   const appendedAt = performance.now();

@@ -209,6 +209,7 @@ export class LogIngest {
     this.projections = new ProjectionStates({ inPlace: true }, checkpoint.saved);
     this.changedAt = { ...checkpoint.versions };
     this.checkpointedAt = checkpoint.pos;
+    this.deps.metrics.logPosition.set(checkpoint.pos);
     this.log.info({ pos: checkpoint.pos, epoch: checkpoint.epoch }, 'loaded the checkpoint; replaying the log from there');
   }
 

@@ -62,9 +62,11 @@ export async function startHarness(redisUrl: string, name: string, options: Reco
       await pipeline.exec();
     },
     async stop() {
-      publisher.disconnect();
       const faults = await metricValue(`http://127.0.0.1:${server.adminPort}`, 'pmarb_handler_faults_total');
       await server.stop();
+      // The log persists in Redis: leave nothing of this test behind on a shared Redis.
+      await deleteKeys(publisher, `${prefix}*`);
+      publisher.disconnect();
       assertNoFaults(faults);
     },
   };
@@ -78,6 +80,16 @@ export function assertNoFaults(faults: number): void {
 /** The handler faults a server in this process counted. */
 export async function faultsOf(server: RunningServer): Promise<number> {
   return (await server.metrics.handlerFaults.get()).values.reduce((sum, v) => sum + v.value, 0);
+}
+
+/** Deletes every key matching `pattern` (SCAN, so a large Redis is not blocked). */
+export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
 }
 
 /** Resolves when `predicate` holds, polling; fails after `timeoutMs` with `what`. */
