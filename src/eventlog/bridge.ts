@@ -11,7 +11,7 @@ export interface BridgeDeps {
   /** The last `seq` the log holds for an agent's run, as far as this process has read it. */
   loggedSeq(agent: string, run: string): number | undefined;
   /** Counts what happened to each message: `skipped` (already logged), `appended`, `duplicate` (refused by the log), `failed`. */
-  count(outcome: 'skipped' | 'appended' | 'duplicate' | 'failed'): void;
+  count(outcome: BridgeOutcome): void;
 }
 
 interface Waiting {
@@ -23,8 +23,17 @@ interface Waiting {
   readonly ticket: number;
 }
 
-/** Most messages waiting for a decision; beyond, the oldest is appended at once (the log's dedup keeps that safe). */
-const MAX_WAITING = 100_000;
+/** What the bridge did with a message it heard. */
+export type BridgeOutcome = 'skipped' | 'appended' | 'duplicate' | 'failed' | 'dropped';
+
+/**
+ * Most messages waiting for a decision. Beyond, the follower is far behind the head (the messages it
+ * has not read yet are nearly all logged ones): the oldest is skipped if the log is known to hold it,
+ * else dropped and counted (`dropped`) — appending them all would flood the log with appends it refuses
+ * and put ingest further behind. Only PUBLISH-only producers can lose a message this way, as they
+ * could on plain pub/sub; another server's bridge may still append it.
+ */
+export const MAX_WAITING = 100_000;
 
 /**
  * Bridges PUBLISH-only producers into the log. A message seen on pub/sub may have been appended by the
@@ -36,7 +45,9 @@ const MAX_WAITING = 100_000;
  * message append it once: the log refuses the rest.
  */
 export class Bridge {
+  /** Messages waiting, oldest first, from `head` on (a queue: taking the oldest is O(1)). */
   private waiting: Waiting[] = [];
+  private head = 0;
   /** Digests of legacy messages the log held recently, with when they were seen. */
   private readonly recentLegacy = new Map<string, number>();
 
@@ -58,7 +69,12 @@ export class Bridge {
       return;
     }
     this.waiting.push({ channel, message, key, digest, ticket: this.deps.readsIssued() });
-    if (this.waiting.length > MAX_WAITING) this.send(this.waiting.shift() as Waiting);
+    if (this.pending > MAX_WAITING) {
+      const oldest = this.waiting[this.head] as Waiting;
+      this.head += 1;
+      this.deps.count(this.logged(oldest) ? 'skipped' : 'dropped');
+      this.compact();
+    }
   }
 
   /** A log entry without `seq` (legacy or not an event at all), as the follower read it. */
@@ -72,17 +88,14 @@ export class Bridge {
 
   /** After read number `read`: when it brought the follower to the head, decides every message that arrived before it was issued. */
   settle(read: number, atHead: boolean): void {
-    if (!atHead || this.waiting.length === 0) return;
-    let decided = 0;
-    while (decided < this.waiting.length && (this.waiting[decided] as Waiting).ticket < read) decided += 1;
-    if (decided === 0) return;
-    const ready = this.waiting.slice(0, decided);
-    this.waiting = this.waiting.slice(decided);
-    for (const w of ready) {
-      const logged = w.key !== undefined ? (this.deps.loggedSeq(w.key.agent, w.key.run) ?? 0) >= w.key.seq : this.recentLegacy.has(w.digest as string);
-      if (logged) this.deps.count('skipped');
+    if (!atHead) return;
+    while (this.head < this.waiting.length && (this.waiting[this.head] as Waiting).ticket < read) {
+      const w = this.waiting[this.head] as Waiting;
+      this.head += 1;
+      if (this.logged(w)) this.deps.count('skipped');
       else this.send(w);
     }
+    this.compact();
   }
 
   /**
@@ -91,12 +104,26 @@ export class Bridge {
    */
   reset(): void {
     this.waiting = [];
+    this.head = 0;
     this.recentLegacy.clear();
   }
 
   /** Messages waiting for a decision. */
   get pending(): number {
-    return this.waiting.length;
+    return this.waiting.length - this.head;
+  }
+
+  /** Whether the log is known to hold the message: its run's seq was read, or an identical legacy message. */
+  private logged(w: Waiting): boolean {
+    return w.key !== undefined ? (this.deps.loggedSeq(w.key.agent, w.key.run) ?? 0) >= w.key.seq : this.recentLegacy.has(w.digest as string);
+  }
+
+  /** Drops the taken part of the queue once it is most of the array. */
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
   }
 
   private send(w: Waiting): void {

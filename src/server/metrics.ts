@@ -68,11 +68,11 @@ export function createMetrics() {
     bridged: withOutcomes(
       new client.Counter({
         name: 'pmarb_log_bridged_total',
-        help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed',
+        help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed, dropped (the server was too far behind the log to decide)',
         labelNames: ['outcome'] as const,
         registers,
       }),
-      ['skipped', 'appended', 'duplicate', 'failed'],
+      ['skipped', 'appended', 'duplicate', 'failed', 'dropped'],
     ),
     resumes: withOutcomes(
       new client.Counter({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bridge, createMemoryLog, type AppendOutcome, type RunKey } from '../../src/eventlog';
+import { Bridge, createMemoryLog, MAX_WAITING, type AppendOutcome, type RunKey } from '../../src/eventlog';
 
 const v1 = (seq: number) => Buffer.from(JSON.stringify({ v: 1, id: `a:r:${seq}`, agent: 'a', seq, ts: '2026-01-01T00:00:00Z', type: 't', data: {} }));
 const legacy = Buffer.from('{"agent":"risk-guardian","type":"state_update","data":{}}');
@@ -89,6 +89,20 @@ describe('the bridge from pub/sub into the log', () => {
     await settled();
     expect(s.appended).toEqual([]);
     expect(s.bridge.pending).toBe(0);
+  });
+
+  it('given more messages waiting than it keeps (a follower far behind), then the oldest is skipped when logged and dropped when not, never appended', async () => {
+    const s = setup();
+    s.bridge.offer('risk.state', v1(1));
+    s.bridge.offer('risk.state', Buffer.from('legacy-0'));
+    s.log(1);
+    for (let i = 1; i < MAX_WAITING; i += 1) s.bridge.offer('risk.state', v1(i + 1));
+    expect(s.bridge.pending).toBe(MAX_WAITING);
+    s.bridge.offer('risk.state', v1(MAX_WAITING + 1));
+    expect(s.counts).toEqual(['skipped', 'dropped']);
+    expect(s.bridge.pending).toBe(MAX_WAITING - 1 + 1);
+    await settled();
+    expect(s.appended).toEqual([]);
   });
 
   it('bridges garbage too, so every instance logs and rejects it the same way', async () => {
