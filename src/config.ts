@@ -100,6 +100,7 @@ export const ServerConfig = t.type({
   resumeWindowSec: intOption('ResumeWindow', 0, 3600, 'expected seconds from 0 (no resume) to 3600'),
   maxLogLagMs: intOption('MaxLogLagMs', 100, 3_600_000, 'expected milliseconds from 100 to 3600000'),
   bridge: OnOff,
+  latencyBudgetMs: intOption('LatencyBudgetMs', 0, 60_000, 'expected milliseconds from 0 (fixed tick) to 60000'),
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -138,6 +139,12 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   resumeWindowSec: { flag: '--resume-window', env: 'RESUME_WINDOW', default: '30', help: 'seconds a published state stays available to clients resuming from it' },
   maxLogLagMs: { flag: '--max-log-lag-ms', env: 'MAX_LOG_LAG_MS', default: '5000', help: 'log lag beyond which /health reports degraded' },
   bridge: { flag: '--bridge', env: 'BRIDGE', default: 'on', help: 'append messages seen only on pub/sub (PUBLISH-only producers) to the log: on or off' },
+  latencyBudgetMs: {
+    flag: '--latency-budget-ms',
+    env: 'LATENCY_BUDGET_MS',
+    default: '250',
+    help: 'p99 latency to hold under load: the flush tick lengthens from --flush-ms up to half of it; 0 = fixed tick',
+  },
 };
 
 /** A positive number up to `max`, decimals allowed. */
