@@ -39,14 +39,16 @@ export interface TickState {
   readonly tickMs: number;
   /** Event-loop busy share, smoothed over about `SMOOTHING_MS`. */
   readonly busy: number;
-  /** Bytes per ms sent to a subscriber of every channel, smoothed over about `SMOOTHING_MS`. */
+  /** Bytes per ms of deltas sent to a subscriber of every channel, smoothed over about `SMOOTHING_MS`. */
   readonly sendRate: number;
   /** Consecutive ticks that showed strain. */
   readonly strained: number;
   /** How long the signals have been calm since the tick last changed (ms). */
   readonly calmMs: number;
-  /** The tick length last seen strained (0: none): the tick does not shorten to it again until `FORGET_MS` of calm. */
-  readonly strainedAtMs: number;
+  /** Time since the tick was last shortened (ms; `Infinity` when it has not been since it last lengthened). */
+  readonly sinceShortenedMs: number;
+  /** A tick length that strained soon after the tick was shortened to it (0: none): not tried again before `FORGET_MS` of calm. */
+  readonly avoidMs: number;
 }
 
 /** Time constant of the smoothed busy share and send rate: a single slow tick (a GC pause) is not a trend. */
@@ -58,9 +60,16 @@ export const BUSY_LOW = 0.7;
 /** Strained ticks in a row before the tick lengthens: one late tick is noise, two are a trend. */
 export const STRAIN_TICKS = 2;
 /** How long the signals must stay calm before each shortening step: shorten slowly, lengthen fast. */
-export const CALM_MS = 1_000;
+export const CALM_MS = 500;
+/** A strain this soon after shortening means the shorter tick was too short. */
+export const PROBE_MS = 5_000;
 /** Calm long enough to try again a tick length that strained: conditions change (load ends, clients leave). */
 export const FORGET_MS = 10_000;
+/**
+ * Delta bytes per tick to one subscriber under which the sockets' queues are not the ticks' doing
+ * (snapshots to clients that just joined, with hardly any deltas flowing): a longer tick would not shorten them.
+ */
+export const MIN_TICK_BYTES = 1_024;
 /** Lengthening factor on strain. */
 export const LENGTHEN = 2;
 /** Shortening factor after a calm period. */
@@ -73,16 +82,16 @@ export function tickLimits(flushMs: number, latencyBudgetMs: number): TickLimits
 
 /** The state a server starts with: the shortest tick, nothing observed yet. */
 export function initialTick(limits: TickLimits): TickState {
-  return { tickMs: limits.minMs, busy: 0, sendRate: 0, strained: 0, calmMs: 0, strainedAtMs: 0 };
+  return { tickMs: limits.minMs, busy: 0, sendRate: 0, strained: 0, calmMs: 0, sinceShortenedMs: Infinity, avoidMs: 0 };
 }
 
 /**
  * How long the newest change waits behind work the server has not done yet (ms): log entries not
- * applied, a tick that ran late, or bytes queued for the sockets ahead of the next frame (queued
- * bytes over the rate they are being sent at).
+ * applied, a tick that ran late, or delta bytes queued for the sockets ahead of the next frame
+ * (queued bytes over the rate deltas are sent at, when ticks send enough for that to mean anything).
  */
-export function backlogMs(signals: TickSignals, sendRate: number): number {
-  const queueMs = sendRate > 0 ? signals.queuedBytes / sendRate : 0;
+export function backlogMs(signals: TickSignals, sendRate: number, tickMs: number): number {
+  const queueMs = sendRate * tickMs >= MIN_TICK_BYTES ? signals.queuedBytes / sendRate : 0;
   return Math.max(signals.logLagMs, signals.lateMs, queueMs);
 }
 
@@ -91,30 +100,34 @@ export function backlogMs(signals: TickSignals, sendRate: number): number {
  * for `STRAIN_TICKS` ticks in a row doubles the tick (up to `maxMs`): the server sends half the
  * frames and spends half the fan-out CPU, so it catches up. Calm — a backlog under a quarter of
  * the tick and the loop busy under `BUSY_LOW` — for `CALM_MS` shortens it by a quarter (down to
- * `minMs`), but not to a length that strained until the calm has lasted `FORGET_MS`: without that
- * memory the tick would swing between the length that strains and the one above it. Anything
- * between strain and calm holds the tick where it is, which is where it settles.
+ * `minMs`). A length that strained within `PROBE_MS` of being shortened to is not tried again
+ * before `FORGET_MS` of calm: without that memory the tick would swing between the length that
+ * strains and the one above it. Anything between strain and calm holds the tick where it is,
+ * which is where it settles.
  */
 export function nextTick(state: TickState, signals: TickSignals, limits: TickLimits): TickState {
-  const weight = 1 - Math.exp(-Math.max(0, signals.elapsedMs) / SMOOTHING_MS);
+  const elapsedMs = Math.max(0, signals.elapsedMs);
+  const weight = 1 - Math.exp(-elapsedMs / SMOOTHING_MS);
   const busy = state.busy + (clamp(signals.busy, 0, 1) - state.busy) * weight;
-  const rate = signals.elapsedMs > 0 ? Math.max(0, signals.sentBytes) / signals.elapsedMs : 0;
+  const rate = elapsedMs > 0 ? Math.max(0, signals.sentBytes) / elapsedMs : 0;
   const sendRate = state.sendRate + (rate - state.sendRate) * weight;
   const tickMs = clamp(state.tickMs, limits.minMs, limits.maxMs);
-  const backlog = backlogMs(signals, sendRate);
-  const held = { tickMs, busy, sendRate, strained: 0, calmMs: 0, strainedAtMs: state.strainedAtMs };
+  const backlog = backlogMs(signals, sendRate, tickMs);
+  const sinceShortenedMs = state.sinceShortenedMs + elapsedMs;
+  const held: TickState = { tickMs, busy, sendRate, strained: 0, calmMs: 0, sinceShortenedMs, avoidMs: state.avoidMs };
 
   if (backlog > tickMs || busy >= BUSY_HIGH) {
     const strained = state.strained + 1;
     if (strained < STRAIN_TICKS) return { ...held, strained };
-    return { ...held, tickMs: Math.min(limits.maxMs, Math.ceil(tickMs * LENGTHEN)), strainedAtMs: tickMs };
+    const avoidMs = sinceShortenedMs < PROBE_MS ? tickMs : state.avoidMs;
+    return { ...held, tickMs: Math.min(limits.maxMs, Math.ceil(tickMs * LENGTHEN)), sinceShortenedMs: Infinity, avoidMs };
   }
   if (backlog * 4 < tickMs && busy < BUSY_LOW) {
-    const calmMs = state.calmMs + Math.max(0, signals.elapsedMs);
+    const calmMs = state.calmMs + elapsedMs;
     const shorter = Math.max(limits.minMs, Math.floor(tickMs * SHORTEN));
-    const remembered = shorter <= state.strainedAtMs && calmMs < FORGET_MS;
-    if (tickMs === limits.minMs || calmMs < CALM_MS || remembered) return { ...held, calmMs };
-    return { ...held, tickMs: shorter, strainedAtMs: shorter <= state.strainedAtMs ? 0 : state.strainedAtMs };
+    const avoided = shorter <= state.avoidMs && calmMs < FORGET_MS;
+    if (tickMs === limits.minMs || calmMs < CALM_MS || avoided) return { ...held, calmMs };
+    return { ...held, tickMs: shorter, sinceShortenedMs: 0, avoidMs: shorter <= state.avoidMs ? 0 : state.avoidMs };
   }
   return held;
 }
