@@ -57,8 +57,8 @@ export const SMOOTHING_MS = 100;
 export const BUSY_HIGH = 0.9;
 /** Busy share under which the loop has room for shorter ticks. */
 export const BUSY_LOW = 0.7;
-/** Strained ticks in a row before the tick lengthens: one late tick is noise, two are a trend. */
-export const STRAIN_TICKS = 2;
+/** Strained ticks in a row before the tick lengthens: a late tick or two (a GC pause, a busy neighbour) is noise. */
+export const STRAIN_TICKS = 3;
 /** How long the signals must stay calm before each shortening step: shorten slowly, lengthen fast. */
 export const CALM_MS = 500;
 /** A strain this soon after shortening means the shorter tick was too short. */

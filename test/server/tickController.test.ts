@@ -50,9 +50,9 @@ describe('tick controller', () => {
     expect(new Set(ticks)).toEqual(new Set([25]));
   });
 
-  it('given one late tick (a GC pause) among quiet ones, then the tick does not change', () => {
+  it('given two late ticks in a row (a GC pause) among quiet ones, then the tick does not change', () => {
     let n = 0;
-    const { ticks } = run(5_000, () => (++n === 40 ? { ...quiet, lateMs: 80 } : quiet));
+    const { ticks } = run(5_000, () => (++n === 40 || n === 41 ? { ...quiet, lateMs: 80 } : quiet));
     expect(new Set(ticks)).toEqual(new Set([25]));
   });
 
@@ -73,7 +73,7 @@ describe('tick controller', () => {
   it('given sockets holding more than a tick of queued bytes, then the tick lengthens', () => {
     // 20 KB per tick to each socket; 30 KB queued is 1.5 ticks of it.
     const { ticks } = run(1_000, () => ({ ...quiet, sentBytes: 20_000, queuedBytes: 30_000 }));
-    expect(ticks[1]).toBe(50);
+    expect(ticks.slice(0, 4)).toEqual([25, 25, 50, 50]);
   });
 
   it('given a backlog under a tick and a loop between 70 % and 90 % busy, then the tick holds where it is', () => {
