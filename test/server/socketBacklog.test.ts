@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SAMPLE_SIZE, SocketBacklog } from '../../src/server/socketBacklog';
 
 /** A socket as the backlog sees it: the bytes uWS holds for it. */
-const socket = (buffered: number) => ({ buffered, getBufferedAmount() {
-  return this.buffered;
-} });
+function socket(buffered: number) {
+  const s = { buffered, getBufferedAmount: () => s.buffered };
+  return s;
+}
 
 describe('socket backlog', () => {
   it('given no sockets, then nothing is queued', () => {
