@@ -70,24 +70,23 @@ describe.skipIf(skip !== undefined)(`adaptive flush tick${skip === undefined ? '
     await eventually(() => paused.every((c) => c.of('snapshot').length === 1), 5_000, 'snapshots');
     for (const c of paused) c.socket.pause();
     let n = 0;
-    const longest: number[] = [];
+    const gauge: number[] = [];
+    const shown: number[] = [];
     const from = heartbeats.length;
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
+    const deadline = Date.now() + 15_000;
+    // Until the gauge has read long ticks a few times and `system` (refreshed each second) has shown one.
+    while (Date.now() < deadline && !(gauge.filter((t) => t > FLUSH_MS).length >= 10 && shown.some((t) => t > FLUSH_MS))) {
       await h.publish(Array.from({ length: 200 }, () => bigTrade(n++, 'flood')));
-      const tick = await metricValue(h.http, 'pmarb_flush_tick_ms');
-      longest.push(tick);
-      if (tick >= BUDGET_MS / 2 && longest.filter((t) => t > FLUSH_MS).length > 20) break;
+      gauge.push(await metricValue(h.http, 'pmarb_flush_tick_ms'));
+      shown.push(await systemTick(h));
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(Math.max(...longest)).toBeGreaterThan(FLUSH_MS);
-    expect(Math.max(...longest)).toBeLessThanOrEqual(BUDGET_MS / 2);
-    await eventually(() => heartbeats.length >= from + 2, 3_000, 'heartbeats');
-    const shown = await metricValue(h.http, 'pmarb_flush_tick_ms');
-    await eventually(() => heartbeats.length >= from + 3, 3_000, 'a heartbeat after the reading');
-    expect(await systemTick(h)).toBeGreaterThan(FLUSH_MS);
-    expect(shown).toBeGreaterThan(FLUSH_MS);
-    for (const gap of heartbeatGaps(heartbeats.slice(from))) expect(gap).toBeLessThan(1_000 + BUDGET_MS);
+    expect(Math.max(...gauge)).toBeGreaterThan(FLUSH_MS);
+    expect(Math.max(...shown)).toBeGreaterThan(FLUSH_MS);
+    expect(Math.max(...gauge, ...shown)).toBeLessThanOrEqual(BUDGET_MS / 2);
+    const gaps = heartbeatGaps(heartbeats.slice(from));
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    for (const gap of gaps) expect(gap).toBeLessThan(1_000 + BUDGET_MS);
     for (const c of paused) c.socket.terminate();
-  });
+  }, 30_000);
 });
