@@ -112,6 +112,7 @@ export const ServerConfig = t.type({
   maxConnectionsPerIp: intOption('MaxConnectionsPerIp', 0, 10_000_000, 'expected a count from 0 (no cap) to 10000000'),
   abuseWaitSec: intOption('AbuseWait', 0, 86_400, 'expected seconds from 0 to 86400'),
   serveSourceMaps: OnOff,
+  latencyBudgetMs: intOption('LatencyBudgetMs', 0, 60_000, 'expected milliseconds from 0 (fixed tick) to 60000'),
 });
 /** The server's validated configuration. */
 export type ServerConfig = t.TypeOf<typeof ServerConfig>;
@@ -162,6 +163,12 @@ export const SERVER_OPTIONS: { readonly [K in keyof ServerConfig]: OptionSpec } 
   maxConnectionsPerIp: { flag: '--max-connections-per-ip', env: 'MAX_CONNECTIONS_PER_IP', default: '256', help: 'open WebSocket connections per client address (more: 4429); 0 = no cap' },
   abuseWaitSec: { flag: '--abuse-wait', env: 'ABUSE_WAIT', default: '30', help: 'seconds an address closed for abuse (1008) is refused with 4429' },
   serveSourceMaps: { flag: '--serve-source-maps', env: 'SERVE_SOURCE_MAPS', default: 'off', help: 'serve the dashboard\'s .map files: on or off' },
+  latencyBudgetMs: {
+    flag: '--latency-budget-ms',
+    env: 'LATENCY_BUDGET_MS',
+    default: '250',
+    help: 'p99 latency to hold under load: the flush tick lengthens from --flush-ms up to half of it; 0 = fixed tick',
+  },
 };
 
 /** A positive number up to `max`, decimals allowed. */

@@ -72,8 +72,17 @@ export interface LoadResult {
   readonly bound: string;
   /** Machine CPU in use (cores) just before the run started, after waiting up to QUIET_WAIT_MS for quiet. */
   readonly backgroundCores: number;
-  /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far. */
-  readonly timeline: readonly { readonly t: number; readonly cpu: number; readonly rssMb: number; readonly ingested: number | undefined }[];
+  /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far, our server's flush tick (ms). */
+  readonly timeline: readonly TimelinePoint[];
+}
+
+/** One sample of the server while publishing. */
+export interface TimelinePoint {
+  readonly t: number;
+  readonly cpu: number;
+  readonly rssMb: number;
+  readonly ingested: number | undefined;
+  readonly tickMs: number | undefined;
 }
 
 /** The redis-server pid, when Redis runs on this machine (for CPU sampling). */
@@ -166,13 +175,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const warmupMs = Math.min(2_000, durationMs * 0.15);
     const ingested0 = (await target.ingested(30_000)) ?? 0;
     publisher.send({ type: 'publish', rate: options.rate, durationMs });
-    const timeline: { t: number; cpu: number; rssMb: number; ingested: number | undefined }[] = [];
+    const timeline: TimelinePoint[] = [];
     let last = sampleProc(target.pid);
     const t0 = performance.now();
     const ticker = setInterval(() => {
       const now = sampleProc(target.pid);
-      void target.ingested().then((n) => {
-        timeline.push({ t: Math.round(performance.now() - t0) / 1000, cpu: share(last, now), rssMb: mb(now), ingested: n === undefined ? undefined : n - ingested0 });
+      void Promise.all([target.ingested(), target.flushTickMs()]).then(([n, tickMs]) => {
+        timeline.push({ t: Math.round(performance.now() - t0) / 1000, cpu: share(last, now), rssMb: mb(now), ingested: n === undefined ? undefined : n - ingested0, tickMs });
         last = now;
       });
     }, 1_000);

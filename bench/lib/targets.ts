@@ -38,6 +38,8 @@ export interface RunningTarget {
   ingested(timeoutMs?: number): Promise<number | undefined>;
   /** Our server only: rejected events and events its seq tracking counted as lost. */
   faults(): Promise<{ rejected: number; seqLost: number } | undefined>;
+  /** Our server only: its flush tick now (ms), or `undefined` when it does not say (a build without adaptive ticks). */
+  flushTickMs(): Promise<number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -56,6 +58,8 @@ export function sumCounter(text: string, name: string): number | undefined {
 
 /** Our server's counters the bench checks: messages taken from Redis, rejected, and missing from seq gaps. */
 export const OUR_COUNTERS = { ingested: 'pmarb_events_in_total', rejected: 'pmarb_events_rejected_total', seqLost: 'pmarb_events_lost_total' } as const;
+/** Our server's gauge of its current flush tick. */
+const FLUSH_TICK_GAUGE = 'pmarb_flush_tick_ms';
 
 /** Starts a target and resolves once it answers GET /health. */
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
@@ -127,6 +131,11 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       const text = await getText(`${admin}/metrics`);
       if (text === undefined) return undefined;
       return { rejected: sumCounter(text, OUR_COUNTERS.rejected) ?? 0, seqLost: sumCounter(text, OUR_COUNTERS.seqLost) ?? 0 };
+    },
+    async flushTickMs() {
+      if (options.name !== 'ours') return undefined;
+      const text = await getText(`${base}/metrics`);
+      return text === undefined ? undefined : sumCounter(text, FLUSH_TICK_GAUGE);
     },
     async stop() {
       if (child.exitCode !== null) return;

@@ -101,6 +101,11 @@ export function createMetrics() {
       labelNames: ['handler'] as const,
       registers,
     }),
+    flushTick: new client.Gauge({
+      name: 'pmarb_flush_tick_ms',
+      help: 'Current flush tick: --flush-ms when the server keeps up, longer under load (up to half of --latency-budget-ms)',
+      registers,
+    }),
   };
 }
 

@@ -11,14 +11,17 @@ import { PROJECTION_CHANNELS } from './channels';
 import { Fanout, HEARTBEAT_TOPIC, type StateSource } from './fanout';
 import { originPolicy, refuseHost } from '../auth/origins';
 import { createAccess } from './access';
+import { FlushTicker } from './flushTicker';
 import { createGuard } from './guard';
 import { healthReply, registerAdminRoutes, registerHttpRoutes } from './http';
 import { LogIngest, type LogStatus } from './logIngest';
 import { createMetrics, type Metrics } from './metrics';
 import { RejectionLog } from './rejections';
 import { createSockets } from './sockets';
+import { SocketBacklog, withBacklog, type Buffering } from './socketBacklog';
 import { loadStaticFiles } from './staticFiles';
 import { SYSTEM_CHANNEL, type SystemState } from './systemProjection';
+import { tickLimits } from './tickController';
 import { assertNativeUws, uWS } from './uws';
 
 /** A running server. */
@@ -89,6 +92,10 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     },
     fault: guard.fault,
   });
+  /** Bytes of delta frames published since the flush ticker last read them: what a client of every channel received. */
+  let sentBytes = 0;
+  /** The flush tick now (ms): what `system` and the `pmarb_flush_tick_ms` gauge show. */
+  let flushTickMs = config.flushMs;
   let system = systemFigures({});
   const source: StateSource = {
     state: (channel) => (channel === SYSTEM_CHANNEL ? system : isAgentChannel(channel) ? ingest.projections.state(channel) : undefined),
@@ -99,13 +106,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     if (receivers === 0) return;
     app.publish(topic, frame, false);
     const type = topic === HEARTBEAT_TOPIC ? 'heartbeat' : 'delta';
+    const bytes = Buffer.byteLength(frame);
+    if (type === 'delta') sentBytes += bytes;
     metrics.framesOut.inc({ type }, receivers);
-    metrics.bytesOut.inc(Buffer.byteLength(frame) * receivers);
+    metrics.bytesOut.inc(bytes * receivers);
   }, metrics);
   fanout.resumeWindowMs = config.resumeWindowSec * 1000;
   const sockets = createSockets({ config, fanout, metrics, log: deps.logger.child({ module: 'ws' }), access: access.right, guard });
   connectionCount = () => sockets.count;
   closeAll = (code, reason) => sockets.closeAll(code, reason);
+  const backlog = new SocketBacklog<Buffering>();
 
   /** The server's figures, with the other channels' published versions. */
   function systemFigures(published: Readonly<Record<string, number>>): SystemState {
@@ -133,12 +143,12 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       rejected_by_reason: byReason,
       duplicate_events: ingest.projections.counters.duplicates,
       lost_events: ingest.projections.counters.lost,
+      flush_tick_ms: flushTickMs,
       versions,
     };
   }
 
   // Flush tick: deltas; about once a second also the system projection and, right after its deltas, the heartbeat.
-  let lastHeartbeat = Date.now();
   const tick = (heartbeatDue: boolean): void => {
     fanout.flush();
     if (heartbeatDue) {
@@ -146,21 +156,37 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       system = systemFigures(fanout.versions());
       fanout.touch(SYSTEM_CHANNEL, new Date().toISOString());
       fanout.flush();
-      lastHeartbeat = Date.now();
       sockets.markSkipped();
       fanout.publishHeartbeat();
     }
   };
   const timers: ReturnType<typeof setInterval>[] = [];
-  if (config.flushMs > 0) {
-    timers.push(setInterval(() => tick(Date.now() - lastHeartbeat >= config.heartbeatMs - config.flushMs / 2), config.flushMs));
-  } else {
-    timers.push(setInterval(() => tick(true), config.heartbeatMs));
-  }
+  // With --flush-ms 0 every event is flushed as it is applied: the timer only carries heartbeats.
+  const ticker =
+    config.flushMs > 0
+      ? new FlushTicker({
+          limits: tickLimits(config.flushMs, config.latencyBudgetMs),
+          heartbeatMs: config.heartbeatMs,
+          flush: tick,
+          observe: () => {
+            const sent = sentBytes;
+            sentBytes = 0;
+            return { logLagMs: ingest.lagMs, queuedBytes: backlog.queuedBytes(), sentBytes: sent };
+          },
+          changed: (tickMs, signals) => {
+            if (signals !== undefined) log.debug({ tickMs, from: flushTickMs, ...signals }, 'flush tick changed');
+            flushTickMs = tickMs;
+            metrics.flushTick.set(tickMs);
+          },
+        })
+      : undefined;
+  if (ticker === undefined) timers.push(setInterval(() => tick(true), config.heartbeatMs));
+  else ticker.start();
+  metrics.flushTick.set(flushTickMs);
   timers.push(setInterval(() => rejections.flush(), REJECTION_LOG_PERIOD_MS));
   for (const timer of timers) timer.unref?.();
 
-  app.ws('/ws', sockets.behavior);
+  app.ws('/ws', withBacklog(sockets.behavior, backlog));
   const healthDeps = {
     fanout,
     startedAt,
@@ -200,6 +226,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const stop = (): Promise<void> => {
     stopping ??= (async () => {
       for (const timer of timers) clearInterval(timer);
+      ticker?.stop();
       uWS.us_listen_socket_close(listenSocket);
       uWS.us_listen_socket_close(adminSocket);
       sockets.closeAll(CLOSE_GOING_AWAY, 'server shutting down');

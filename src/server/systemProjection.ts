@@ -18,6 +18,8 @@ export interface SystemState {
   readonly duplicate_events: number;
   /** Events missing according to `seq` gaps. */
   readonly lost_events: number;
+  /** The current flush tick (ms): `--flush-ms` when the server keeps up, longer under load. */
+  readonly flush_tick_ms: number;
   /** Every other channel's published version. */
   readonly versions: Readonly<Record<string, number>>;
 }
