@@ -31,29 +31,31 @@ export interface EntryReductionOptions {
 }
 
 /**
- * Reduces log entries in order into `into`: decodes each, dates an event without `ts` with the
- * entry's log time (never a clock: replays are deterministic), applies it, and makes the entry's
- * position the version of every channel it changed. The server's ingest and `pm-arb replay` both
- * reduce through here, so they agree on states and versions. `observe` sees each entry's outcome.
+ * Reduces one log entry into `into`: decodes it, dates an event without `ts` with the entry's log time
+ * (never a clock: replays are deterministic), applies it, and makes the entry's position the version of
+ * every channel it changed. The server's ingest and `pm-arb replay` both reduce through here, so they
+ * agree on states and versions.
  */
+export function reduceEntry(into: LogProjections, entry: LogEntry, options: EntryReductionOptions): EntryOutcome {
+  const decoded = decodeEvent(entry.channel, entry.message, { maxBytes: options.maxEventBytes });
+  if (E.isLeft(decoded)) return { outcome: 'rejected', rejected: decoded.left };
+  const event = decoded.right;
+  const undated = event.meta.ts === null;
+  const ts = event.meta.ts ?? new Date(entry.time).toISOString();
+  const reduction = into.states.apply(event, undated ? ts : undefined);
+  for (const channel of reduction.touched) into.versions[channel] = entry.pos;
+  return { outcome: 'reduced', reduction, ts, undated };
+}
+
+/** Reduces log entries in order into `into` (see `reduceEntry`); `observe` sees each entry's outcome. */
 export function reduceEntries(
   into: LogProjections,
   entries: Iterable<LogEntry>,
   options: EntryReductionOptions,
   observe?: (entry: LogEntry, outcome: EntryOutcome) => void,
 ): void {
-  const { states, versions } = into;
   for (const entry of entries) {
-    const decoded = decodeEvent(entry.channel, entry.message, { maxBytes: options.maxEventBytes });
-    if (E.isLeft(decoded)) {
-      observe?.(entry, { outcome: 'rejected', rejected: decoded.left });
-      continue;
-    }
-    const event = decoded.right;
-    const undated = event.meta.ts === null;
-    const ts = event.meta.ts ?? new Date(entry.time).toISOString();
-    const reduction = states.apply(event, undated ? ts : undefined);
-    for (const channel of reduction.touched) versions[channel] = entry.pos;
-    observe?.(entry, { outcome: 'reduced', reduction, ts, undated });
+    const outcome = reduceEntry(into, entry, options);
+    observe?.(entry, outcome);
   }
 }

@@ -5,7 +5,7 @@ import type { ServerConfig } from '../config';
 import { AGENT_CHANNELS, type RejectReason } from '../events';
 import { Bridge, LogFollower, Publisher, type EventLog, type LogEntry } from '../eventlog';
 import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } from '../pipeline/checkpoint';
-import { reduceEntries, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
+import { reduceEntry, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
 import type { Fanout } from './fanout';
 import type { Metrics } from './metrics';
@@ -250,9 +250,10 @@ export class LogIngest {
       if (config.flushMs === 0) fanout.flush();
     };
     // One entry at a time: an entry that makes a handler throw is a counted fault, and the next entries still apply.
+    const into = { states: this.projections, versions: this.changedAt };
     for (const entry of entries) {
       try {
-        reduceEntries({ states: this.projections, versions: this.changedAt }, [entry], config, observe);
+        observe(entry, reduceEntry(into, entry, config));
       } catch (error) {
         this.deps.fault('log entry', error);
       }
