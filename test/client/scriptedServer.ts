@@ -20,6 +20,8 @@ export interface Scripted {
   readonly urls: string[];
   /** How each connection was closed by the client: code and reason. */
   readonly closes: { code: number; reason: string }[];
+  /** The subprotocols each connection asked for, in order (empty when none). */
+  readonly protocols: string[][];
   /** Sends frames on the current connection and resolves once the client has handled all of them. */
   play(...frames: unknown[]): Promise<void>;
   /** Sends bytes as they are (text, or a binary frame), which the client may not even count as a frame. */
@@ -36,6 +38,8 @@ export interface Scripted {
   connections(count: number, timeoutMs?: number): Promise<void>;
   /** Cuts the current connection from the server side. */
   drop(): void;
+  /** Closes the current connection from the server side with a close code and reason. */
+  closeWith(code: number, reason: string): void;
   /** Stops the server (the client stays, and tries to reconnect). */
   stopServer(): Promise<void>;
   /** Stops the client and the server. */
@@ -51,11 +55,13 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
   const sent: Sent[] = [];
   const urls: string[] = [];
   const closes: { code: number; reason: string }[] = [];
+  const protocols: string[][] = [];
   const barriers = new Set<string>();
   let socket: WebSocket | undefined;
   wss.on('connection', (ws, req) => {
     socket = ws;
     urls.push(req.url ?? '');
+    protocols.push((req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
     ws.on('close', (code, reason) => closes.push({ code, reason: reason.toString() }));
     ws.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Sent;
@@ -94,6 +100,7 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
     sent,
     urls,
     closes,
+    protocols,
     play: async (...frames) => {
       if (socket === undefined) throw new Error('no connection to play on');
       for (const frame of frames) socket.send(JSON.stringify(frame));
@@ -110,6 +117,7 @@ export async function scriptedServer(options: Partial<ClientOptions> = {}): Prom
     sentAtLeast: (count, timeoutMs) => until(() => sent.length >= count, `${count} messages from the client`, timeoutMs),
     connections: (count, timeoutMs) => until(() => urls.length >= count && socket?.readyState === WebSocket.OPEN, `${count} connections`, timeoutMs),
     drop: () => socket?.terminate(),
+    closeWith: (code, reason) => socket?.close(code, reason),
     stopServer,
     close: async () => {
       client.close();
