@@ -105,6 +105,21 @@ describe('fractions', () => {
     expect(() => Fraction.is(s)).not.toThrow();
     expect(Fraction.is(s)).toBe(false);
   });
+
+  // Past 15 characters a double may round across 0 or 1 (1.0000000000000001 is 1 as a double): the bounds are checked exactly.
+  it.each(['0.12345678901234567', '1.000000000000000000', '0.0000000000000000001', '99999999999999999E-17'])(
+    'given %s, longer than 15 characters and within 0..1, then it is accepted',
+    (s) => {
+      expect(Fraction.is(s)).toBe(true);
+    },
+  );
+
+  it.each(['1.0000000000000001', '-0.0000000000000001', '100000000000000001E-17', '2.0000000000000000'])(
+    'given %s, longer than 15 characters and outside 0..1, then it is rejected',
+    (s) => {
+      expect(Fraction.is(s)).toBe(false);
+    },
+  );
 });
 
 describe('toBig and toPlain', () => {

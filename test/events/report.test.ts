@@ -39,6 +39,10 @@ describe('rejection sentences', () => {
     );
   });
 
+  it('given an error with no context at all (not one io-ts makes), then it reads as a value expected at the root', () => {
+    expect(describeErrors([{ value: 3, context: [] }], '')).toBe('Expecting value at (root) but instead got: 3');
+  });
+
   it('given a codec with no readable name, then its own name is used', () => {
     expect(sentence(t.type({ n: t.number }), { n: 'one' })).toBe('Expecting number at data.n but instead got: "one"');
   });
