@@ -40,6 +40,27 @@ describe('checkpoints of the projection states', () => {
     expect(decodeCheckpoint('{')).toEqual(E.left('checkpoint is not JSON'));
     const { 'risk.state': _dropped, ...others } = saved.states;
     const missing = decodeCheckpoint(JSON.stringify({ ...good, saved: { ...saved, states: others } }));
-    expect(E.isLeft(missing) && missing.left).toMatch(/^checkpoint is malformed: .*risk\.state/);
+    expect(missing).toEqual(E.left('checkpoint is malformed: Expecting UnknownRecord at saved.states.risk.state but instead got: undefined'));
+  });
+
+  it('given the bytes of a checkpoint as a Buffer, then they decode as the same text would', () => {
+    const good: Checkpoint = { schema: REDUCER_SCHEMA, epoch: 'e', pos: 3, versions: { 'risk.state': 2 }, saved: new ProjectionStates().saved() };
+    const decoded = decodeCheckpoint(Buffer.from(encodeCheckpoint(good)));
+    expect(decoded).toEqual(E.right(good));
+  });
+
+  it.each([
+    ['a negative position', { pos: -1 }, 'Expecting non-negative integer at pos but instead got: -1'],
+    ['a fractional position', { pos: 1.5 }, 'Expecting non-negative integer at pos but instead got: 1.5'],
+    ['a position past 2^53', { pos: 2 ** 53 }, `Expecting non-negative integer at pos but instead got: ${2 ** 53}`],
+    ['a negative version', { versions: { 'risk.state': -2 } }, 'Expecting non-negative integer at versions.risk.state but instead got: -2'],
+  ])('given a checkpoint with %s, then it is refused as malformed', (_label, change, why) => {
+    const good: Checkpoint = { schema: REDUCER_SCHEMA, epoch: 'e', pos: 3, versions: { 'risk.state': 2 }, saved: new ProjectionStates().saved() };
+    expect(decodeCheckpoint(JSON.stringify({ ...good, ...change }))).toEqual(E.left(`checkpoint is malformed: ${why}`));
+  });
+
+  it('given a checkpoint at position 0 with nothing reduced, then it is accepted', () => {
+    const empty: Checkpoint = { schema: REDUCER_SCHEMA, epoch: 'e', pos: 0, versions: { 'risk.state': 0 }, saved: new ProjectionStates().saved() };
+    expect(decodeCheckpoint(encodeCheckpoint(empty))).toEqual(E.right(empty));
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AGENT_CHANNELS } from '../../src/events';
-import { reduceEntries, type ChannelVersions, type EntryOutcome } from '../../src/pipeline/logReduction';
+import { reduceEntries, reduceEntry, type ChannelVersions, type EntryOutcome } from '../../src/pipeline/logReduction';
 import { ProjectionStates } from '../../src/pipeline/projectionStates';
 import { entriesOf } from '../logtools/entries';
 import { LEGACY, nthEvent } from '../server/fixtures';
@@ -56,5 +56,31 @@ describe('reduceEntries', () => {
     expect(at(morning)).toEqual(at(morning));
     expect(JSON.stringify(at(morning))).toContain('2026-11-30T05:00:00.000Z');
     expect(at(morning)).not.toEqual(at(morning + 60_000));
+  });
+
+  it('given a dated event and a legacy one, then each outcome says when the event happened and whether the log dated it', () => {
+    const ts = '2026-11-30T04:59:00.000Z';
+    const dated = { channel: 'risk.state', payload: JSON.stringify({ ...JSON.parse(nthEvent(1, 'r1').payload), ts }) };
+    const [legacyRisk] = LEGACY.filter((m) => m.channel === 'risk.state');
+    const [first, second] = entriesOf([dated, legacyRisk as (typeof LEGACY)[number]], 1, Date.parse('2026-11-30T05:00:00Z'));
+    const into = { states: new ProjectionStates(), versions: {} as ChannelVersions };
+    const outcomeOf = (entry: typeof first) => {
+      const outcome = reduceEntry(into, entry as NonNullable<typeof first>, OPTIONS);
+      return outcome.outcome === 'reduced' ? { ts: outcome.ts, undated: outcome.undated } : outcome;
+    };
+    expect(outcomeOf(first)).toEqual({ ts, undated: false });
+    // The second entry is stamped a second after the first (entriesOf).
+    expect(outcomeOf(second)).toEqual({ ts: '2026-11-30T05:00:01.000Z', undated: true });
+  });
+
+  it('given a limit on event size, when an entry is larger, then it is rejected as too large and changes nothing', () => {
+    const entries = entriesOf([nthEvent(1, 'r1')]);
+    const bytes = (entries[0] as (typeof entries)[number]).message.length;
+    const into = { states: new ProjectionStates(), versions: {} as ChannelVersions };
+    const outcome = reduceEntry(into, entries[0] as (typeof entries)[number], { maxEventBytes: bytes - 1 });
+    expect(outcome.outcome === 'rejected' && outcome.rejected.reason).toBe('too_large');
+    expect(into.versions).toEqual({});
+    expect(into.states.counters).toEqual({ applied: 0, duplicates: 0, lost: 0 });
+    expect(reduceEntry(into, entries[0] as (typeof entries)[number], { maxEventBytes: bytes }).outcome).toBe('reduced');
   });
 });
