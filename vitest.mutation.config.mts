@@ -10,6 +10,11 @@ export default defineConfig({
   test: {
     ...base.test,
     include: ['test/{events,projections,pipeline,client,server}/**/*.test.ts'],
+    // The initial run has every test run once under per-test coverage, often on a loaded machine: a
+    // property test may then take minutes, and a timeout there stops the whole run. Stryker times each
+    // mutant itself (timeoutMS, timeoutFactor), so hung mutants are still caught.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     exclude: ['**/*.int.test.ts', '**/node_modules/**'],
   },
 });
