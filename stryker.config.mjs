@@ -29,6 +29,11 @@ export default {
   cleanTempDir: 'always',
   // The machine is shared and slow: the first run with every test may take minutes.
   dryRunTimeoutMinutes: 20,
+  // A mutant's tests are timed against the initial run (x timeoutFactor + timeoutMS). Slowed by other
+  // work on the machine, a mutant's ordinary run would pass the default limit (x1.5 + 5 s), be counted
+  // caught as a timeout it is not, and cost a restart of the test runner: the limit is wider.
+  timeoutFactor: 3,
+  timeoutMS: 20_000,
   // A static mutant (module-level code: chiefly the io-ts codec definitions) needs every test file
   // reloaded and run, ~10 s each here, over a thousand of them: hours. The codec and enumeration
   // tests defend that code; `npm run test:mutation -- --ignoreStatic false` includes them.
