@@ -341,6 +341,9 @@ describe('closing', () => {
     const statuses: ClientStatus[] = [];
     s.client.on('status', (status) => statuses.push(status));
     s.client.close();
+    // The server sees the close when the machine gets to it: wait for it, then as long again for a reconnect that must not come.
+    const closedAt = Date.now();
+    while (s.closes.length === 0 && Date.now() - closedAt < 3_000) await new Promise((r) => setTimeout(r, 5));
     await new Promise((r) => setTimeout(r, 100));
     expect(s.closes).toEqual([{ code: 1000, reason: 'client closed' }]);
     expect(statuses).toEqual(['closed']);
