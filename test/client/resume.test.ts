@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ClientStatus, Denial } from '../../src/client';
+import { reactionToClose } from '../../src/client/closeCodes';
 import { scripted, scriptedServer, type Scripted } from './scriptedServer';
 
 /**
@@ -235,13 +236,23 @@ describe('close codes', () => {
     expect(s.client.status).toBe('reconnecting');
   });
 
-  it('given a live client, when the server closes with another code, then it reconnects at once with the first backoff delay', async () => {
-    s = await scripted([CH], { backoff: { initialMs: 20, maxMs: 10_000, factor: 2 } });
+  it('given a live client, when the server closes with another code, then it reconnects and takes snapshots again', async () => {
+    s = await scripted([CH], FAST);
     await s.play(snapshot(1, {}));
-    const closedAt = Date.now();
     s.closeWith(1012, 'restart');
     await s.connections(2, 3_000);
-    expect(Date.now() - closedAt).toBeLessThan(300);
+    expect(s.client.denied).toBeUndefined();
+    await s.play({ type: 'subscribed', channels: [CH] }, snapshot(5, { again: true }));
+    expect(s.client.status).toBe('live');
+  });
+});
+
+describe('reactionToClose', () => {
+  it('given 4401 or 4403, then the client stops; given 4429, it waits as long as backoff attempt 5; given any other code, it reconnects as usual', () => {
+    expect(reactionToClose(4401)).toEqual({ stop: true });
+    expect(reactionToClose(4403)).toEqual({ stop: true });
+    expect(reactionToClose(4429)).toEqual({ stop: false, minAttempt: 5 });
+    for (const code of [1000, 1001, 1006, 1008, 1012, 4000, 4400, 4402, 4404, 4428, 4430]) expect(reactionToClose(code)).toEqual({ stop: false, minAttempt: 0 });
   });
 });
 
