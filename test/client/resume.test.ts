@@ -221,8 +221,10 @@ describe('close codes', () => {
     await s.sentAtLeast(1);
     s.closeWith(4401, 'expired');
     await until(() => s.client.status === 'denied');
+    // Retries sent before the denial arrived (a slow machine) are not the point: none may follow it.
+    const retriesAtDenial = s.client.stats.resyncRetries;
     await new Promise((r) => setTimeout(r, 150));
-    expect(s.client.stats.resyncRetries).toBe(0);
+    expect(s.client.stats.resyncRetries).toBe(retriesAtDenial);
   });
 
   it('given a live client, when the server closes with 4429, then the next try waits at least as long as backoff attempt 5', async () => {
