@@ -1,26 +1,28 @@
-import { createRedisLog, runKeyOf, type AppendRequest } from '../src/eventlog';
+import { createRedisLog, runField, type AppendRequest } from '../src/eventlog';
 import type { PublishCommand, PublishReport } from './lib/ipc';
-import { createEventSource, workloadOf, type WorkloadName } from './lib/workloads';
+import { createEventSource, workloadOf, type Outgoing, type WorkloadName } from './lib/workloads';
 
 /**
  * The load publisher, a child process of the orchestrator: appends workload events to the durable
  * log at a steady rate (batched: one append script call per batch, which also PUBLISHes each event, so
- * the peers that listen on pub/sub get the same stream), stamping `ts` with the publish wall time.
- * argv: redisUrl prefix workload run.
+ * the peers that listen on pub/sub get the same stream; calls pipelined, many in flight), stamping
+ * `ts` with the publish wall time. Each event's run key comes from the generator, not from parsing
+ * the message back. `npx tsx bench/publisherCeiling.ts` measures how fast it goes with no server.
+ * argv: redisUrl prefix workload run [index] — index i of several publishers at once (its own run, seed and id range).
  */
-const [redisUrl = 'redis://127.0.0.1:6379', prefix = 'bench:', workload = 'mixed', run = 'r0'] = process.argv.slice(2);
+const [redisUrl = 'redis://127.0.0.1:6379', prefix = 'bench:', workload = 'mixed', run = 'r0', indexArg = '0'] = process.argv.slice(2);
+const index = Number(indexArg);
 const log = createRedisLog({ url: redisUrl, prefix });
-/** Events per append call: large enough to amortise the call, small enough to keep latency low. */
+/** Events per append call: large enough to amortise the call, small enough to keep latency low (Redis runs one call ~1–2 ms). */
 const APPEND_BATCH = 200;
-const source = createEventSource(workloadOf(workload as WorkloadName), run);
+const source = createEventSource(workloadOf(workload as WorkloadName), run, 1 + index, index * 1_000_000_000);
 // Writes in flight; bounded so a slow Redis makes the publisher fall behind visibly instead of buffering without end.
 let inFlight = 0;
 const MAX_IN_FLIGHT = 20_000;
 
 /** An append of one event, with its run and seq (so the log judges duplicates as it does for the agents). */
-function requestOf(out: { channel: string; payload: string }): AppendRequest {
-  const key = runKeyOf(out.payload);
-  return key === undefined ? { channel: out.channel, message: out.payload } : { channel: out.channel, message: out.payload, run: `${key.agent}:${key.run}`, seq: key.seq };
+function requestOf(out: Outgoing): AppendRequest {
+  return { channel: out.channel, message: out.payload, run: runField(out.key), seq: out.key.seq };
 }
 
 async function publish(rate: number, durationMs: number): Promise<PublishReport> {
