@@ -11,8 +11,8 @@ import { runSuite, type Sweep, type SuiteResult } from './lib/suite';
 import { P99_LIMIT_MS } from './lib/verdict';
 
 /**
- * `npm run bench:results`: runs the full suite (`planMinutes(FULL_PLAN)` at most; about 30 minutes
- * here when the sweeps stop where they did), then writes bench/RESULTS.json, bench/RESULTS.md and the
+ * `npm run bench:results`: runs the full suite (at most `planMinutes(FULL_PLAN)`, ~17 min on a quiet
+ * machine; each run first waits up to a minute for quiet on a busy one), then writes bench/RESULTS.json, bench/RESULTS.md and the
  * plots bench/p99-vs-rate.png and bench/tick-vs-rate.png. `-- --from-json` only re-renders from
  * RESULTS.json; `--json FILE` reads another result (e.g. bench/results/quick.json) and `--out DIR`
  * writes RESULTS.md and the plots there instead (to check a rendering without touching bench/).
