@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { runLoad, type LoadOptions, type LoadResult } from './scenario';
 import { runStorm, type StormOptions, type StormResult } from './storm';
 import type { TargetName } from './targets';
+import { fmt } from './format';
 import { failuresOf, publisherOnTarget } from './verdict';
 
 /** Failing points in a row after which a sweep stops: one failure can be noise on a shared machine, or a rate the controller settles past. */
@@ -32,7 +33,7 @@ export interface Sweep {
 export function stopReason(points: readonly LoadResult[]): string | undefined {
   const last = points[points.length - 1];
   if (last === undefined) return undefined;
-  if (!publisherOnTarget(last)) return `the publisher reached ${Math.round(last.publishedPerS)}/s of ${last.options.rate}/s`;
+  if (!publisherOnTarget(last)) return `the publisher reached ${fmt(last.publishedPerS)}/s of ${fmt(last.options.rate)}/s`;
   const tail = points.slice(-SWEEP_FAILURES_IN_A_ROW);
   if (tail.length === SWEEP_FAILURES_IN_A_ROW && tail.every((r) => failuresOf(r).length > 0)) return `${SWEEP_FAILURES_IN_A_ROW} failing rates in a row`;
   return undefined;

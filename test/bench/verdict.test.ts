@@ -70,7 +70,7 @@ describe('stopReason', () => {
   });
 
   it('given a point whose publisher fell short of its target, then the sweep stops at once', () => {
-    expect(stopReason([run('ours', 10), run('ours', 100_000, { publishedPerS: 70_000 })])).toBe('the publisher reached 70000/s of 100000/s');
+    expect(stopReason([run('ours', 10), run('ours', 100_000, { publishedPerS: 70_000 })])).toBe('the publisher reached 70,000/s of 100,000/s');
   });
 
   it('given passing points, then it goes on', () => {
