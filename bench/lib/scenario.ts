@@ -129,6 +129,9 @@ export function clientProcsFor(clients: number): number {
   return Math.max(2, Math.ceil(clients / 4_000));
 }
 
+/** The rate one publisher process is given at most by `publishersFor`. */
+export const PUBLISHER_RATE = 60_000;
+
 /**
  * Publisher processes for a rate: one Node publisher spends several µs of CPU per event (generating,
  * encoding, the Redis client), so past ~60,000 events/s a second one shares the rate, and so on.
@@ -136,8 +139,6 @@ export function clientProcsFor(clients: number): number {
 export function publishersFor(rate: number): number {
   return Math.max(1, Math.ceil(rate / PUBLISHER_RATE));
 }
-/** The rate one publisher process is given at most by `publishersFor`. */
-export const PUBLISHER_RATE = 60_000;
 
 /** Splits `n` as evenly as possible over `k` parts. */
 export function split(n: number, k: number): number[] {
