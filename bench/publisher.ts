@@ -1,5 +1,5 @@
 import { createRedisLog, runField, type AppendRequest } from '../src/eventlog';
-import type { PublishCommand, PublishReport } from './lib/ipc';
+import type { PrepareCommand, PublishCommand, PublishReport } from './lib/ipc';
 import { createEventSource, workloadOf, type Outgoing, type WorkloadName } from './lib/workloads';
 
 /**
@@ -25,6 +25,41 @@ function requestOf(out: Outgoing): AppendRequest {
   return { channel: out.channel, message: out.payload, run: runField(out.key), seq: out.key.seq };
 }
 
+/**
+ * Stands for the publish time in prepared events: a valid timestamp (the events are encoded through
+ * their codecs) that no generated value contains otherwise.
+ */
+const TS_PLACEHOLDER = '1999-12-31T23:59:59.999Z';
+
+/** A prepared event: its request with the message cut where the publish time goes. */
+interface Prepared {
+  readonly request: Omit<AppendRequest, 'message'>;
+  readonly parts: readonly string[];
+}
+
+/** Events made by `prepare`, taken in order by `publish` before it makes any more. */
+let prepared: Prepared[] = [];
+/** Events sent through every publish phase so far. */
+let publishedTotal = 0;
+let preparedAt = 0;
+
+function prepare(count: number): void {
+  prepared = Array.from({ length: count }, () => {
+    const out = source.next(TS_PLACEHOLDER);
+    const { message: _, ...request } = requestOf(out);
+    return { request, parts: out.payload.split(TS_PLACEHOLDER) };
+  });
+  preparedAt = 0;
+}
+
+/** The next event, stamped with `ts`: a prepared one while any is left. */
+function nextRequest(ts: string): AppendRequest {
+  const next = prepared[preparedAt];
+  if (next === undefined) return requestOf(source.next(ts));
+  prepared[preparedAt++] = undefined as never; // let the collector have it once sent
+  return { ...next.request, message: next.parts.join(ts) };
+}
+
 async function publish(rate: number, durationMs: number): Promise<PublishReport> {
   const start = performance.now();
   let sent = 0;
@@ -40,7 +75,7 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
       const ts = new Date().toISOString();
       for (let done = 0; done < batch; done += APPEND_BATCH) {
         const requests: AppendRequest[] = [];
-        for (let i = done; i < Math.min(batch, done + APPEND_BATCH); i += 1) requests.push(requestOf(source.next(ts)));
+        for (let i = done; i < Math.min(batch, done + APPEND_BATCH); i += 1) requests.push(nextRequest(ts));
         inFlight += requests.length;
         void log.appendMany(requests).then(() => {
           inFlight -= requests.length;
@@ -51,12 +86,17 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  return { type: 'published', count: sent, elapsedMs: performance.now() - start, total: source.published(), maxBehind };
+  return { type: 'published', count: sent, elapsedMs: performance.now() - start, total: (publishedTotal += sent), maxBehind };
 }
 
-process.on('message', (message: PublishCommand | { type: 'exit' }) => {
+process.on('message', (message: PrepareCommand | PublishCommand | { type: 'exit' }) => {
   if (message.type === 'exit') {
     void log.close().finally(() => process.exit(0));
+    return;
+  }
+  if (message.type === 'prepare') {
+    prepare(message.count);
+    process.send?.({ type: 'prepared' });
     return;
   }
   void publish(message.rate, message.durationMs).then((report) => process.send?.(report));

@@ -29,8 +29,10 @@ async function main(): Promise<void> {
     const publishers = Array.from({ length: count }, (_, i) => new BenchChild('publisher.ts', [redisUrl, prefix, workload, `${run}p${i}`, String(i)]));
     try {
       await Promise.all(publishers.map((p) => p.next('ready', 30_000)));
-      const before = { publishers: publishers.map((p) => sampleProc(p.pid)), redis: rPid === undefined ? undefined : sampleProc(rPid) };
       const rates = split(rate, count);
+      publishers.forEach((p, i) => p.send({ type: 'prepare', count: Math.round(((rates[i] ?? 0) * durationMs) / 1000) }));
+      await Promise.all(publishers.map((p) => p.next('prepared', 300_000)));
+      const before = { publishers: publishers.map((p) => sampleProc(p.pid)), redis: rPid === undefined ? undefined : sampleProc(rPid) };
       publishers.forEach((p, i) => p.send({ type: 'publish', rate: rates[i], durationMs }));
       const reports = await Promise.all(publishers.map((p) => p.next('published', durationMs * 2 + 60_000)));
       const after = { publishers: publishers.map((p) => sampleProc(p.pid)), redis: rPid === undefined ? undefined : sampleProc(rPid) };

@@ -190,6 +190,11 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const rPid = await redisPid(options.redisUrl);
   try {
     await Promise.all(publishers.map((p) => p.next('ready', 30_000)));
+    // The events are made before anything is measured: the publishers then only send during the run.
+    const durationMs = options.durationS * 1000;
+    const rates = split(options.rate, publisherCount);
+    publishers.forEach((p, i) => p.send({ type: 'prepare', count: Math.round(((rates[i] ?? 0) * durationMs) / 1000) }));
+    await Promise.all(publishers.map((p) => p.next('prepared', 300_000)));
     await Promise.all(workers.map((w) => w.next('ready', 30_000)));
     const idle = sampleProc(target.pid);
     const counts = split(options.clients, procs);
@@ -200,10 +205,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const afterConnect = sampleProc(target.pid);
 
     // Publish; measure from after a warm-up (JIT, first snapshots) until the server drained.
-    const durationMs = options.durationS * 1000;
     const warmupMs = Math.min(2_000, durationMs * 0.15);
     const ingested0 = (await target.ingested(30_000)) ?? 0;
-    const rates = split(options.rate, publisherCount);
     publishers.forEach((p, i) => p.send({ type: 'publish', rate: rates[i], durationMs }));
     const timeline: TimelinePoint[] = [];
     let last = sampleProc(target.pid);
