@@ -58,10 +58,17 @@ class Compiler {
   /** Source of each generated function, by its index in `refs`. */
   private readonly sources = new Map<number, string>();
 
+  /** Where each value given to `ref` is in `refs`, so that a predicate used by many fields is there once. */
+  private readonly indexes = new Map<unknown, number>();
+
   /** Registers `x` for generated code to use; returns how to name it there. */
   private ref(x: unknown): string {
-    this.refs.push(x);
-    return `r[${this.refs.length - 1}]`;
+    let index = this.indexes.get(x);
+    if (index === undefined) {
+      index = this.refs.push(x) - 1;
+      this.indexes.set(x, index);
+    }
+    return `r[${index}]`;
   }
 
   /** A boolean expression over the variable `v`: whether its value passes `codec`. */

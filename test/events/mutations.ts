@@ -109,9 +109,11 @@ export function mutatedText(value: unknown, mutations: readonly Mutation[]): str
     });
     const target = found[mutation.at % Math.max(found.length, 1)];
     if (target === undefined) {
-      if (mutation.op === 'replace') root = mutation.value;
+      if (mutation.op === 'replace') root = JSON.parse(JSON.stringify(mutation.value) ?? 'null');
       continue;
     }
+    // A copy: junk constants are shared between runs, and a value put inside itself would make a cycle.
+    const value: unknown = 'value' in mutation ? JSON.parse(JSON.stringify(mutation.value) ?? 'null') : undefined;
     const keys = Object.keys(target.node);
     const key = keys.length === 0 ? undefined : keys[('pick' in mutation ? mutation.pick : 0) % keys.length];
     switch (mutation.op) {
@@ -122,14 +124,14 @@ export function mutatedText(value: unknown, mutations: readonly Mutation[]): str
         }
         break;
       case 'set':
-        if (key !== undefined) define(target.node, key, mutation.value);
+        if (key !== undefined) define(target.node, key, value);
         break;
       case 'add':
-        if (Array.isArray(target.node)) target.node.push(mutation.value);
-        else define(target.node, mutation.key, mutation.value);
+        if (Array.isArray(target.node)) target.node.push(value);
+        else define(target.node, mutation.key, value);
         break;
       case 'replace':
-        target.put(mutation.value);
+        target.put(value);
         break;
     }
   }
