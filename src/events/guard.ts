@@ -11,7 +11,8 @@ export type Guard = (u: unknown) => boolean;
 
 /**
  * `codec.is` compiled into straight-line JavaScript, or `undefined` when the codec has a part
- * this compiler does not know (then callers decode with io-ts itself: never a silent accept).
+ * this compiler does not know or the runtime forbids compiling (then callers decode with io-ts
+ * itself: never a silent accept).
  *
  * Why compile: io-ts's `is` reads every field through one shared `u[k]` site and one shared
  * `types[i].is` call site, which V8 sees megamorphic across all our codecs, and checks each
@@ -28,7 +29,9 @@ export function compileGuard(codec: t.Decoder<unknown, unknown>): Guard | undefi
   try {
     return compiler.link(compiler.root(codec as Codec));
   } catch (error) {
-    if (error instanceof Unsupported) return undefined;
+    // EvalError: this runtime forbids code from strings (a browser's CSP, a worker platform,
+    // `--disallow-code-generation-from-strings`); `pm-arb/events` must still load there.
+    if (error instanceof Unsupported || error instanceof EvalError) return undefined;
     throw error;
   }
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import * as t from 'io-ts';
@@ -174,5 +175,20 @@ describe('codec kinds the compiler does not know', () => {
     expect(fastCheck(t.exact(Point))(input)).toStrictEqual({ x: 1 });
     expect(fastCheck(t.type({ p: t.exact(Point) }))({ p: input })).toStrictEqual({ p: { x: 1 } });
     expect(fastCheck(t.exact(Point))({ x: '1' })).toBe(INVALID);
+  });
+});
+
+describe('where code generation is forbidden', () => {
+  it('given node --disallow-code-generation-from-strings, then there are no guards and decodeEvent still decodes and rejects, by io-ts', () => {
+    const script = `
+      const { compileGuard } = require('./src/events/guard');
+      const { decodeEvent } = require('./src/events/decode');
+      const { EnvelopeV1 } = require('./src/events/envelope');
+      const ok = decodeEvent('risk.state', JSON.stringify({ agent: 'a', type: 'risk.halted', data: { rule: 'r', reason: '' } }));
+      const bad = decodeEvent('risk.state', JSON.stringify({ agent: 'a', type: 'risk.halted', data: { rule: 'r', reason: 1 } }));
+      process.stdout.write(JSON.stringify({ guard: compileGuard(EnvelopeV1) === undefined ? 'none' : 'compiled', ok: ok._tag, bad: bad._tag === 'Left' ? bad.left.message : 'accepted' }));
+    `;
+    const out = execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--import', 'tsx', '-e', script], { encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual({ guard: 'none', ok: 'Right', bad: 'Expecting string at data.reason but instead got: 1' });
   });
 });
