@@ -1,7 +1,7 @@
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
-import { own } from './keys';
+import { asDraft, isDraft, own } from './keys';
 import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
@@ -258,11 +258,23 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   if (value === null || last?.value === value) return curve;
   const asOf = event.meta.asOf ?? null;
   const point: EquityPoint = { ts: eventTime(event), as_of: asOf, value };
-  if (last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf)) {
+  const replacesLast = last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf);
+  // A curve made earlier in the draft scope changes in place: under load, value changes many times per
+  // tick, and each copy below moves up to 500 points (see `inDraftScope`).
+  if (isDraft(curve)) {
+    const draft = curve as EquityPoint[];
+    if (replacesLast) draft[draft.length - 1] = point;
+    else {
+      if (draft.length >= MAX_EQUITY_POINTS) draft.shift();
+      draft.push(point);
+    }
+    return draft;
+  }
+  if (replacesLast) {
     lastSplice = undefined;
     const next = curve.slice();
     next[next.length - 1] = point;
-    return next;
+    return asDraft(next);
   }
   // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
   const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
@@ -270,7 +282,7 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
   next[next.length - 1] = point;
   lastSplice = { before: curve, after: next, dropped: from };
-  return next;
+  return asDraft(next);
 }
 
 /** Whether two ISO-8601 times fall in the same minute (compared as instants, whatever their zones). */
