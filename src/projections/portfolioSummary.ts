@@ -77,8 +77,8 @@ export const portfolioSummary: DerivedProjection<PortfolioSummaryState, Portfoli
     equity_curve: [],
   },
   evolve(state, sources, event) {
+    if (lastDerived !== undefined && state === lastDerived.state && sameInputs(lastDerived.inputs, sources)) return state;
     const inputs = inputsOf(sources);
-    if (state === lastDerived.state && sameInputs(lastDerived.inputs, inputs)) return state;
     const next = derive(state, inputs, event);
     lastDerived = { state: next, inputs };
     return next;
@@ -118,26 +118,24 @@ function inputsOf({ agents, trades, risk, strategies }: PortfolioSources): Input
  * The last derivation: most events change only parts of the sources the summary does not show
  * (heartbeats, request counts), and then the same state comes back without recomputing it.
  */
-let lastDerived: { state: PortfolioSummaryState | undefined; inputs: Inputs | undefined } = {
-  state: undefined,
-  inputs: undefined,
-};
+let lastDerived: { readonly state: PortfolioSummaryState; readonly inputs: Inputs } | undefined;
 
-function sameInputs(a: Inputs | undefined, b: Inputs): boolean {
+/** Whether `sources` hold the very inputs `a` was taken from: compared where they are, so most events allocate nothing here. */
+function sameInputs(a: Inputs, { agents, trades, risk, strategies }: PortfolioSources): boolean {
+  const totals = strategyTotals(strategies.strategies);
   return (
-    a !== undefined &&
-    a.allocatorCapital === b.allocatorCapital &&
-    a.bankroll === b.bankroll &&
-    a.riskValue === b.riskValue &&
-    a.halted === b.halted &&
-    a.marked === b.marked &&
-    a.unrealised === b.unrealised &&
-    a.asOf === b.asOf &&
-    a.exposure === b.exposure &&
-    a.tradeCount === b.tradeCount &&
-    a.totals.realised === b.totals.realised &&
-    a.totals.wins === b.totals.wins &&
-    a.totals.losses === b.totals.losses
+    a.allocatorCapital === agents.allocator.total_capital &&
+    a.bankroll === risk.bankroll &&
+    a.riskValue === risk.current_value &&
+    a.halted === risk.halted &&
+    a.marked === risk.marked_value &&
+    a.unrealised === risk.unrealised_pnl &&
+    a.asOf === risk.as_of &&
+    a.exposure === risk.exposure_by_venue &&
+    a.tradeCount === trades.trade_count &&
+    a.totals.realised === totals.realised &&
+    a.totals.wins === totals.wins &&
+    a.totals.losses === totals.losses
   );
 }
 
