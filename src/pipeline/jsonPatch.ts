@@ -4,7 +4,12 @@ export type Operation =
   | { readonly op: 'remove'; readonly path: string }
   | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
 
-/** How far ahead the array diff looks for an item it can keep: bounds the work on unrelated arrays. */
+/**
+ * How far ahead the array diff looks for an item it can keep, after its first search: bounds the work
+ * on unrelated arrays. The first search looks through the whole array, so a window whose front moved
+ * by any amount (a bounded series that dropped more than this many points in one tick) is still
+ * removes at the front and adds at the back, not a replace of every item.
+ */
 const LOOKAHEAD = 64;
 
 /** A key as one RFC 6901 JSON Pointer segment (`~` → `~0`, `/` → `~1`). */
@@ -27,13 +32,13 @@ export interface KnownSplice {
 
 /**
  * Whether the walk below would see `splice` as removes at the front and adds at the back: it
- * does when nothing is dropped, or when a kept item (an object, found within the lookahead)
- * follows the dropped ones; otherwise the walk is left to decide.
+ * does when nothing is dropped, or when a kept item (an object, which its first search finds
+ * wherever it is) follows the dropped ones; otherwise the walk is left to decide.
  */
 function isPlainSplice({ before, after, dropped }: KnownSplice): boolean {
   if (dropped === 0) return true;
   const first = after[0];
-  return dropped < before.length && dropped <= LOOKAHEAD && typeof first === 'object' && first !== null;
+  return dropped < before.length && typeof first === 'object' && first !== null;
 }
 
 /** The splice the running `diff` may use; module scratch, so the recursion carries no extra argument. */
@@ -139,6 +144,7 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
   }
   let i = 0;
   let j = 0;
+  let reach = Math.max(before.length, after.length);
   while (i < before.length && j < after.length) {
     // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path; without it an item kept in place is found by neither search and diffed with itself (no ops)
     if (before[i] === after[j]) {
@@ -147,9 +153,10 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
       continue;
     }
     // Stryker disable next-line ArithmeticOperator: searching from j - 1 finds only items already placed, which in JSON states are never one reference twice
-    const inserted = findAhead(after, j + 1, before[i]);
+    const inserted = findAhead(after, j + 1, before[i], reach);
     // Stryker disable next-line ArithmeticOperator: likewise for i - 1
-    const removed = findAhead(before, i + 1, after[j]);
+    const removed = findAhead(before, i + 1, after[j], reach);
+    reach = LOOKAHEAD;
     if (inserted >= 0 && (removed < 0 || inserted - j <= removed - i)) {
       for (; j < inserted; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
     } else if (removed >= 0) {
@@ -164,9 +171,9 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
   for (; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
 }
 
-function findAhead(items: readonly unknown[], from: number, target: unknown): number {
+function findAhead(items: readonly unknown[], from: number, target: unknown, reach: number): number {
   if (typeof target !== 'object' || target === null) return -1; // only shared references identify an item
-  const end = Math.min(items.length, from + LOOKAHEAD);
+  const end = Math.min(items.length, from + reach);
   for (let k = from; k < end; k++) if (items[k] === target) return k;
   return -1;
 }
