@@ -12,6 +12,12 @@ export type Operation =
  */
 const LOOKAHEAD = 64;
 
+/**
+ * The shortest array the diff replaces whole when it kept none of its items and needed an op per
+ * item: below it, the ops' paths cost next to nothing.
+ */
+const WHOLE_ARRAY_MIN = 8;
+
 /** A key as one RFC 6901 JSON Pointer segment (`~` → `~0`, `/` → `~1`). */
 export function escapePointer(key: string): string {
   // Stryker disable next-line ConditionalExpression,StringLiteral: a fast path; the replaces below return such a key unchanged
@@ -142,12 +148,16 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
     for (let j = before.length - known.dropped; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
     return;
   }
+  const start = ops.length;
+  /** Whether an item was kept by identity (a found item is met by the in-place check next). */
+  let kept = false;
   let i = 0;
   let j = 0;
   let reach = Math.max(before.length, after.length);
   while (i < before.length && j < after.length) {
     // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path; without it an item kept in place is found by neither search and diffed with itself (no ops)
     if (before[i] === after[j]) {
+      kept = true;
       i++;
       j++;
       continue;
@@ -169,6 +179,12 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
   }
   for (let k = j + before.length - i - 1; k >= j; k--) ops.push({ op: 'remove', path: `${path}/${k}` });
   for (; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
+  if (!kept && path !== '' && after.length >= WHOLE_ARRAY_MIN && ops.length - start >= after.length) {
+    // Nothing kept and at least an op per item: a window replaced through and through. One replace of
+    // the array is smaller than an op (with its path) per item, and cheaper to apply.
+    ops.length = start;
+    ops.push({ op: 'replace', path, value: after });
+  }
 }
 
 function findAhead(items: readonly unknown[], from: number, target: unknown, reach: number): number {

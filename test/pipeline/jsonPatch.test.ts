@@ -200,6 +200,33 @@ describe('diff: the exact ops of hand-worked cases', () => {
     expect(patched(before, ops)).toEqual(copy(after));
   });
 
+  it('given a window of 8 or more items replaced through and through, then the array is replaced whole', () => {
+    const before = Array.from({ length: 8 }, (_, i) => item(i));
+    const after = Array.from({ length: 8 }, (_, i) => item(100 + i));
+    expect(diff({ trades: before }, { trades: after })).toEqual([{ op: 'replace', path: '/trades', value: after }]);
+    // From nothing to 8 items: an add per item would be the larger patch too.
+    expect(diff({ trades: [] }, { trades: after })).toEqual([{ op: 'replace', path: '/trades', value: after }]);
+  });
+
+  it('given a window replaced but for one kept item, or shorter than 8, then the ops are per item', () => {
+    const before = Array.from({ length: 8 }, (_, i) => item(i));
+    const keptOne = [...Array.from({ length: 7 }, (_, i) => item(100 + i)), before[7]];
+    const ops = diff({ trades: before }, { trades: keptOne });
+    expect(ops.map((o) => o.path)).not.toContain('/trades');
+    expect(patched({ trades: before }, ops)).toEqual(copy({ trades: keptOne }));
+    const short = Array.from({ length: 7 }, (_, i) => item(100 + i));
+    expect(diff({ trades: before.slice(0, 7) }, { trades: short })).toEqual(short.map((value, j) => ({ op: 'replace', path: `/trades/${j}`, value })));
+  });
+
+  it('given a copy of a window with equal items (a restored state), then there are no ops, not a replace', () => {
+    const before = Array.from({ length: 20 }, (_, i) => item(i));
+    expect(diff({ trades: before }, { trades: copy(before) })).toEqual([]);
+    // Equal but one: the one changed item's op only.
+    const after = copy(before);
+    after[3] = item(300);
+    expect(diff({ trades: before }, { trades: after })).toEqual([{ op: 'replace', path: '/trades/3', value: item(300) }]);
+  });
+
   it('given an object whose members half changed, then each is patched; more than half, then it is replaced whole', () => {
     expect(diff({ t: { a: '1', b: '2', c: '3', d: '4' } }, { t: { a: '1', b: '2', c: '9', d: '9' } })).toEqual([
       { op: 'replace', path: '/t/c', value: '9' },
