@@ -61,4 +61,48 @@ describe('SeqTracker forgetting', () => {
     expect(t.observe(meta(5, 'agent-2', 'r'))).toEqual({ duplicate: true, lost: 0 });
     expect(t.observe(meta(5, 'agent-1', 'r'))).toEqual({ duplicate: false, lost: 0 });
   });
+
+  it('given runs seen with gaps and duplicates, then lastSeq is the highest seq of each, and undefined for an agent or run never seen', () => {
+    const t = new SeqTracker();
+    for (const seq of [1, 4, 2, 9, 9]) t.observe(meta(seq, 'a', 'r1'));
+    t.observe(meta(3, 'a', 'r2'));
+    expect(t.lastSeq('a', 'r1')).toBe(9);
+    expect(t.lastSeq('a', 'r2')).toBe(3);
+    expect(t.lastSeq('a', 'r3')).toBeUndefined();
+    expect(t.lastSeq('nobody', 'r1')).toBeUndefined();
+  });
+
+  it('given entries of several runs of one agent, when a tracker is made from them, then it remembers every run at its seq', () => {
+    const t = SeqTracker.from([
+      ['a', 'r1', 3],
+      ['a', 'r2', 5],
+      ['b', 'r1', 7],
+    ]);
+    expect(t.entries()).toEqual([
+      ['a', 'r1', 3],
+      ['a', 'r2', 5],
+      ['b', 'r1', 7],
+    ]);
+    expect(t.observe(meta(3, 'a', 'r1'))).toEqual({ duplicate: true, lost: 0 });
+    expect(t.observe(meta(8, 'a', 'r2'))).toEqual({ duplicate: false, lost: 2 });
+  });
+
+  it('given a tracker made from MAX_RUNS runs, when a new run appears, then the oldest is forgotten to make room', () => {
+    const full = Array.from({ length: MAX_RUNS }, (_, i) => ['a', `r${i}`, 1] as [string, string, number]);
+    const t = SeqTracker.from(full);
+    t.observe(meta(1, 'a', 'new'));
+    const entries = t.entries();
+    expect(entries).toHaveLength(MAX_RUNS);
+    expect(entries[0]).toEqual(['a', 'r1', 1]);
+    expect(entries[MAX_RUNS - 1]).toEqual(['a', 'new', 1]);
+  });
+
+  it('given entries naming one run twice, when a tracker is made from them, then the run counts once towards MAX_RUNS', () => {
+    const almost = Array.from({ length: MAX_RUNS - 1 }, (_, i) => ['a', `r${i}`, 1] as [string, string, number]);
+    const t = SeqTracker.from([...almost, ['a', 'r0', 2]]);
+    t.observe(meta(1, 'a', 'new'));
+    expect(t.entries()).toHaveLength(MAX_RUNS);
+    expect(t.lastSeq('a', 'r0')).toBe(2);
+  });
 });
+
