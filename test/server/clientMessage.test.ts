@@ -11,6 +11,17 @@ describe('client messages', () => {
     expect(decodeClientMessage('{"type":"resync","channel":"risk.state"}')).toEqual(E.right({ type: 'resync', channel: 'risk.state' }));
   });
 
+  it('given a subscribe resuming from versions, then each version must be a non-negative safe integer', () => {
+    const subscribe = (version: unknown) => decodeClientMessage(JSON.stringify({ type: 'subscribe', channels: ['a'], since: { epoch: 'e', versions: { a: version } } }));
+    expect(subscribe(0)).toEqual(E.right({ type: 'subscribe', channels: ['a'], since: { epoch: 'e', versions: { a: 0 } } }));
+    expect(subscribe(4711)).toEqual(E.right({ type: 'subscribe', channels: ['a'], since: { epoch: 'e', versions: { a: 4711 } } }));
+    for (const bad of [-1, 1.5, 2 ** 53]) expect(E.isLeft(subscribe(bad))).toBe(true);
+  });
+
+  it('given a type that is an array naming a message type, then it is an unknown type, not that message', () => {
+    expect(decodeClientMessage('{"type":["ping"]}')).toEqual(E.left('Unknown message type ["ping"]: expecting ping, subscribe, unsubscribe, resync or refresh'));
+  });
+
   it('explains what is wrong', () => {
     expect(decodeClientMessage('nope')).toEqual(E.left('Not JSON'));
     expect(decodeClientMessage('[]')).toEqual(E.left('Expecting a JSON object'));

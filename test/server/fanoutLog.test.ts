@@ -77,4 +77,70 @@ describe('fan-out of log-fed channels', () => {
     fanout.epoch = 'abc';
     expect(JSON.parse(fanout.heartbeatFrame())).toEqual({ type: 'heartbeat', epoch: 'abc', versions: { 'risk.state': 0 } });
   });
+
+  it('given changes at positions 9 then 7 in one tick, then the delta still goes to 9: an older position never lowers the version', () => {
+    const { fanout, frames, set } = setup();
+    set({ n: 1 }, 9);
+    set({ n: 2 }, 7);
+    fanout.flush();
+    expect(frames).toEqual([expect.objectContaining({ from: 0, to: 9 })]);
+  });
+
+  it('given a channel reset to version 9, when a change logged at 9 is flushed, then no delta goes out: the version did not move', () => {
+    const { fanout, frames, set } = setup();
+    fanout.reset({ 'risk.state': 9 }, true);
+    set({ n: 5 }, 9);
+    fanout.flush();
+    expect(frames).toEqual([]);
+    expect(fanout.versions()).toEqual({ 'risk.state': 9 });
+  });
+
+  it('given a state replaced exactly resumeWindowMs ago, then it is still held; a millisecond later it is not', () => {
+    const { fanout, set, advance } = setup();
+    fanout.resumeWindowMs = 1_000;
+    set({ n: 1 }, 2);
+    fanout.flush();
+    set({ n: 2 }, 5);
+    fanout.flush();
+    advance(1_000);
+    expect(fanout.stateAt('risk.state', 2)).toEqual({ n: 1 });
+    advance(1);
+    expect(fanout.stateAt('risk.state', 2)).toBeUndefined();
+  });
+
+  it('given a channel it does not carry, then there is no state at any version and no catch-up', () => {
+    const { fanout } = setup();
+    expect(fanout.stateAt('no.such', 0)).toBeUndefined();
+    expect(fanout.catchUpFrame('no.such', 0)).toBeUndefined();
+  });
+
+  it('given a catch-up built, when another client resumes from the same version, then it gets the same frame; after a newer change, a new one to the newer version', () => {
+    const { fanout, set, advance } = setup();
+    set({ n: 1 }, 2);
+    fanout.flush();
+    set({ n: 2 }, 5);
+    fanout.flush();
+    const first = fanout.catchUpFrame('risk.state', 2);
+    advance(10); // a frame built again would carry a later ts
+    expect(fanout.catchUpFrame('risk.state', 2)).toBe(first);
+    set({ n: 3 }, 8);
+    fanout.flush();
+    expect(JSON.parse(fanout.catchUpFrame('risk.state', 2) ?? '')).toMatchObject({ from: 2, to: 8, ops: [{ op: 'replace', path: '/n', value: 3 }] });
+  });
+
+  it('given a reset, then what was pending and held for the channel is dropped, and channels it does not carry are not added', () => {
+    const { fanout, frames, set } = setup();
+    set({ n: 1 }, 2);
+    fanout.flush();
+    set({ n: 2 }, 5);
+    fanout.flush();
+    set({ n: 3 }, 6);
+    fanout.reset({ 'risk.state': 6, 'no.such': 3 }, true);
+    fanout.flush();
+    expect(frames).toHaveLength(2);
+    expect(fanout.stateAt('risk.state', 2)).toBeUndefined();
+    expect(fanout.stateAt('risk.state', 6)).toEqual({ n: 3 });
+    expect(fanout.versions()).toEqual({ 'risk.state': 6 });
+  });
 });
+
