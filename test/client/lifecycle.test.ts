@@ -177,6 +177,14 @@ describe('server errors', () => {
     expect(s.sent).toEqual([{ type: 'subscribe', channels: [CH] }]);
   });
 
+  it('given a forbidden error for a channel, then a reconnect no longer asks for that channel', async () => {
+    s = await scripted([CH, OTHER], { backoff: { initialMs: 5, maxMs: 5, factor: 1 } });
+    await s.play({ type: 'error', code: 'forbidden', message: 'not covered by the token', channels: [OTHER] });
+    s.drop();
+    await s.connections(2);
+    expect(s.urls[1]).toBe('/ws?channels=risk.state');
+  });
+
   it('given an error of another code naming a channel, then the channel stays wanted across a reconnect', async () => {
     s = await scripted([CH], { backoff: { initialMs: 5, maxMs: 5, factor: 1 } });
     await s.play({ type: 'error', code: 'rate_limited', message: 'x', channel: CH }, { type: 'error', code: 'bad_request', message: 'x', channel: CH });
@@ -318,6 +326,26 @@ describe('status', () => {
     await new Promise<void>((resolve) => s.client.on('status', (status) => status === 'reconnecting' && resolve()));
     s.client.unsubscribe([CH]);
     expect(s.client.status).toBe('reconnecting');
+  });
+
+  it('given a live client, when whenLive() is asked, then it resolves at once', async () => {
+    s = await scripted([CH]);
+    await s.play(snapshot(1, {}));
+    let resolved = false;
+    void s.client.whenLive().then(() => {
+      resolved = true;
+    });
+    await Promise.resolve();
+    expect(resolved).toBe(true);
+  });
+
+  it('given a client still connecting, when it unsubscribes, then it stays connecting', async () => {
+    s = await scriptedServer({ channels: [CH], autoConnect: false });
+    const statuses: ClientStatus[] = [];
+    s.client.on('status', (status) => statuses.push(status));
+    s.client.unsubscribe([CH]);
+    expect(s.client.status).toBe('connecting');
+    expect(statuses).toEqual([]);
   });
 
   it('given a closed client, when it unsubscribes, then it stays closed', async () => {

@@ -58,6 +58,26 @@ describe('resume: the reconnect URL says where the client stands', () => {
   });
 });
 
+describe('resume: the URL when nothing can be resumed', () => {
+  it('given an epoch known but no channel holding a state yet, when the connection drops, then the reconnect URL asks for snapshots only', async () => {
+    s = await scriptedServer({ channels: [CH], ...FAST });
+    await s.connections(1);
+    await s.play({ type: 'subscribed', channels: [CH], epoch: 'e1' });
+    s.drop();
+    await s.connections(2);
+    expect(s.urls[1]).toBe('/ws?channels=risk.state');
+  });
+
+  it('given an epoch known, when a heartbeat without an epoch comes, then the epoch is kept for the reconnect', async () => {
+    s = await scriptedServer({ channels: [CH], ...FAST });
+    await s.connections(1);
+    await s.play({ type: 'subscribed', channels: [CH], epoch: 'e1' }, snapshot(10, {}), { type: 'heartbeat', versions: { [CH]: 10 } });
+    s.drop();
+    await s.connections(2);
+    expect(s.urls[1]).toBe('/ws?channels=risk.state&epoch=e1&since=risk.state:10');
+  });
+});
+
 describe('resume: what the server answers decides whether a snapshot is awaited', () => {
   it('given risk.state held at 10 in e1, when subscribed says e1 and resumed at 10, then the client is live without a snapshot and the next delta from 10 applies', async () => {
     await reconnectedHolding('e1', { [CH]: 10 });
@@ -117,6 +137,15 @@ describe('epochs in heartbeats', () => {
       { type: 'resync', channel: CH },
       { type: 'resync', channel: OTHER },
     ]);
+  });
+
+  it('given two channels held in e1, when a heartbeat of e2 names only one, then only that one resyncs', async () => {
+    s = await scriptedServer({ channels: [CH, OTHER], ...FAST });
+    await s.connections(1);
+    await s.play({ type: 'subscribed', channels: [CH, OTHER], epoch: 'e1' }, snapshot(10, {}), snapshot(4, {}, OTHER));
+    await s.play({ type: 'heartbeat', epoch: 'e2', versions: { [OTHER]: 4 } });
+    await s.barrier();
+    expect(s.sent).toEqual([{ type: 'resync', channel: OTHER }]);
   });
 
   it('given channels held in e1, when heartbeats of e1, or with no epoch, show the same versions, then nothing is sent', async () => {
