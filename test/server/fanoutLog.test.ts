@@ -142,5 +142,21 @@ describe('fan-out of log-fed channels', () => {
     expect(fanout.stateAt('risk.state', 6)).toEqual({ n: 3 });
     expect(fanout.versions()).toEqual({ 'risk.state': 6 });
   });
+
+  it('given states held past the resume window, when the next change is flushed, then they are dropped and the newer ones kept', () => {
+    const { fanout, frames, set, advance } = setup();
+    fanout.resumeWindowMs = 1_000;
+    set({ n: 1 }, 2);
+    fanout.flush();
+    set({ n: 2 }, 5);
+    fanout.flush();
+    advance(2_000);
+    set({ n: 3 }, 8);
+    fanout.flush();
+    expect(frames).toHaveLength(3);
+    expect(fanout.stateAt('risk.state', 2)).toBeUndefined();
+    expect(fanout.stateAt('risk.state', 5)).toEqual({ n: 2 });
+    expect(fanout.stateAt('risk.state', 8)).toEqual({ n: 3 });
+  });
 });
 
