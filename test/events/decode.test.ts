@@ -356,6 +356,14 @@ describe('forbidden keys', () => {
     expect(rejected('risk.state', raw)).toMatchObject({ reason: 'bad_data', message: `unsafe key "${key}" at data.${map}.${key}` });
   });
 
+  it('given a forbidden key at a path of 120 characters, then the path is shown whole; at 121, its last 120 characters after an ellipsis', () => {
+    const at = (keyLength: number) => `{"agent":"a","type":"state_update","data":{"${'k'.repeat(keyLength)}":{"__proto__":1}}}`;
+    const path120 = `data.${'k'.repeat(105)}.__proto__`;
+    expect(path120).toHaveLength(120);
+    expect(rejected('trade.results', at(105))).toMatchObject({ reason: 'unsafe_key', message: `Forbidden key at ${path120}` });
+    expect(rejected('trade.results', at(106))).toMatchObject({ reason: 'unsafe_key', message: `Forbidden key at …${`data.${'k'.repeat(106)}.__proto__`.slice(-120)}` });
+  });
+
   it('accepts forbidden words as values and inside longer keys', () => {
     const raw = v1({}, { strategy: '__proto__', request_id: 'constructor', id: 'x\\u0041' });
     expect(decoded('trade.results', raw).data).toMatchObject({ strategy: '__proto__', request_id: 'constructor' });
