@@ -192,12 +192,12 @@ function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyT
     const s = map[key] as StrategyEntry;
     wins += s.wins;
     losses += s.losses;
+    // Stryker disable next-line UpdateOperator: the count is only compared with the count this loop made of the last map, so counting down agrees too
     count++;
     if (samePnl) samePnl = own(last.map as Readonly<Record<string, StrategyEntry>>, key)?.pnl === s.pnl;
   }
   const realised = samePnl && count === last.count ? last.totals.realised : sumOf(Object.values(map).map((s) => s.pnl));
-  const held = last.totals;
-  const totals = held.realised === realised && held.wins === wins && held.losses === losses ? held : { realised, wins, losses };
+  const totals = { realised, wins, losses };
   lastTotals = { map, totals, count };
   return totals;
 }
@@ -258,7 +258,12 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   if (value === null || last?.value === value) return curve;
   const asOf = event.meta.asOf ?? null;
   const point: EquityPoint = { ts: eventTime(event), as_of: asOf, value };
-  if (last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf)) {
+  if (
+    last !== undefined &&
+    // Stryker disable next-line ConditionalExpression: a missing time parses as NaN, which is in no minute: sameMinute alone would refuse it
+    asOf !== null && last.as_of !== null &&
+    sameMinute(last.as_of, asOf)
+  ) {
     lastSplice = undefined;
     const next = curve.slice();
     next[next.length - 1] = point;
@@ -267,8 +272,8 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
   const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
   const next: EquityPoint[] = new Array<EquityPoint>(curve.length - from + 1);
-  for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
   next[next.length - 1] = point;
+  for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
   lastSplice = { before: curve, after: next, dropped: from };
   return next;
 }
