@@ -173,9 +173,9 @@ interface StrategyTotals {
 }
 
 
-/** The last strategy map summed, its totals and its size. */
-let lastTotals: { map: Readonly<Record<string, StrategyEntry>> | undefined; totals: StrategyTotals; count: number } = {
-  map: undefined,
+/** The last strategy map summed, its totals and its size (at first an empty map, whose totals are zero). */
+let lastTotals: { map: Readonly<Record<string, StrategyEntry>>; totals: StrategyTotals; count: number } = {
+  map: {},
   totals: { realised: '0', wins: 0, losses: 0 },
   count: 0,
 };
@@ -187,14 +187,14 @@ function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyT
   let losses = 0;
   let count = 0;
   // Request and decision counts change the map far more often than P&L: sum again only when a P&L changed.
-  let samePnl = last.map !== undefined;
+  let samePnl = true;
   for (const key in map) {
     const s = map[key] as StrategyEntry;
     wins += s.wins;
     losses += s.losses;
     // Stryker disable next-line UpdateOperator: the count is only compared with the count this loop made of the last map, so counting down agrees too
     count++;
-    if (samePnl) samePnl = own(last.map as Readonly<Record<string, StrategyEntry>>, key)?.pnl === s.pnl;
+    if (samePnl) samePnl = own(last.map, key)?.pnl === s.pnl;
   }
   const realised = samePnl && count === last.count ? last.totals.realised : sumOf(Object.values(map).map((s) => s.pnl));
   const totals = { realised, wins, losses };
