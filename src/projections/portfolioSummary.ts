@@ -228,8 +228,12 @@ let lastPerformance: Performance = { value: null, base: null, pnl: null, pnl_pct
 
 function performance(value: Money | null, base: Money | null): Performance {
   if (lastPerformance.value === value && lastPerformance.base === base) return lastPerformance;
-  const pnl = value === null || base === null ? null : sub(value, base);
-  lastPerformance = { value, base, pnl, pnl_pct: pnl === null || base === null ? null : ratio(pnl, base) };
+  if (value === null || base === null) {
+    lastPerformance = { value, base, pnl: null, pnl_pct: null };
+  } else {
+    const pnl = sub(value, base);
+    lastPerformance = { value, base, pnl, pnl_pct: ratio(pnl, base) };
+  }
   return lastPerformance;
 }
 
