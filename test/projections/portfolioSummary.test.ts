@@ -4,6 +4,7 @@ import { decodeEvent, encodeEvent, type Event } from '../../src/events';
 import { Projector } from '../../src/pipeline';
 import {
   agentUpdates,
+  inDraftScope,
   lastCurveSplice,
   MAX_EQUITY_POINTS,
   portfolioSummary,
@@ -344,5 +345,44 @@ describe('portfolio.summary: the equity curve window and its splice', () => {
     expect(untimed.equity_curve.map((p) => p.value)).toEqual(['820', '900']);
     const timedAgain = derive(untimed, { ...BASE, value: '910' }, T2, '2026-01-01T00:00:20.000Z');
     expect(timedAgain.equity_curve.map((p) => p.value)).toEqual(['820', '900', '910']);
+  });
+});
+
+describe('portfolio.summary: the equity curve within a draft scope', () => {
+  it(`given a draft scope, when the value changes past ${MAX_EQUITY_POINTS} times, then the curve made in the scope is extended in place and keeps exactly the newest ${MAX_EQUITY_POINTS} points`, () => {
+    inDraftScope(new WeakSet(), () => {
+      let state = derive(portfolioSummary.initial, { ...BASE, value: '1000' });
+      const curve = state.equity_curve;
+      for (let i = 1; i <= MAX_EQUITY_POINTS; i++) {
+        state = derive(state, { ...BASE, value: String(1000 + i) });
+        expect(state.equity_curve).toBe(curve);
+        expect(curve).toHaveLength(Math.min(i + 1, MAX_EQUITY_POINTS));
+      }
+      expect(curve[0]?.value).toBe('1001');
+      expect(curve[MAX_EQUITY_POINTS - 1]?.value).toBe(String(1000 + MAX_EQUITY_POINTS));
+    });
+  });
+
+  it('given a draft scope, when a point falls in the last point\'s simulated minute, then it replaces it in place; in another minute it is appended in place', () => {
+    inDraftScope(new WeakSet(), () => {
+      const first = derive(portfolioSummary.initial, BASE, T1, '2026-01-01T00:00:10.000Z');
+      const curve = first.equity_curve;
+      const replaced = derive(first, { ...BASE, value: '900' }, T2, '2026-01-01T00:00:50.000Z');
+      expect(replaced.equity_curve).toBe(curve);
+      expect(curve).toStrictEqual([{ ts: T2, as_of: '2026-01-01T00:00:50.000Z', value: '900' }]);
+      const appended = derive(replaced, { ...BASE, value: '910' }, T2, '2026-01-01T00:01:00.000Z');
+      expect(appended.equity_curve).toBe(curve);
+      expect(curve.map((p) => p.value)).toEqual(['900', '910']);
+    });
+  });
+
+  it('given a curve made outside the scope, when the value changes within it, then that curve is left as it was', () => {
+    const outside = derive(portfolioSummary.initial, BASE);
+    const held = outside.equity_curve;
+    inDraftScope(new WeakSet(), () => {
+      const inside = derive(outside, { ...BASE, value: '900' });
+      expect(inside.equity_curve).not.toBe(held);
+      expect(held).toStrictEqual([{ ts: T1, as_of: null, value: '820' }]);
+    });
   });
 });
