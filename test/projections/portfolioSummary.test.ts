@@ -339,6 +339,12 @@ describe('portfolio.summary: the equity curve window and its splice', () => {
     expect(lastCurveSplice()).toBeUndefined();
   });
 
+  it('given a summary returned, when its last point is replaced within the simulated minute, then the summary returned before keeps its own point', () => {
+    const before = derive(portfolioSummary.initial, BASE, T1, '2026-01-01T00:00:10.000Z');
+    derive(before, { ...BASE, value: '900' }, T2, '2026-01-01T00:00:50.000Z');
+    expect(before.equity_curve).toStrictEqual([{ ts: T1, as_of: '2026-01-01T00:00:10.000Z', value: '820' }]);
+  });
+
   it('given a point with a simulated time, when the next carries none (or the reverse), then a point is added, never replaced', () => {
     const timed = derive(portfolioSummary.initial, BASE, T1, '2026-01-01T00:00:10.000Z');
     const untimed = derive(timed, { ...BASE, value: '900' }, T2);

@@ -170,3 +170,17 @@ describe('trade.results: updates by trade.executed and settlements', () => {
     expect(state).toStrictEqual({ trade_count: 3, trades: [entry('t3', 3), entry('t2', 2), entry('t1', 1)] });
   });
 });
+
+describe('trade.results: a state once returned never changes', () => {
+  it('given a state holding a trade, when the trade settles, then the earlier state still shows it unsettled', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    tradeResults.evolve(s1, settled('t1', true, '3'));
+    expect(s1).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1)] });
+  });
+
+  it('given a state holding a trade, when a snapshot updates the trade, then the earlier state still shows it as it was', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    tradeResults.evolve(s1, legacy('executor.snapshot', { trade_count: 2, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] }));
+    expect(s1).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1)] });
+  });
+});
