@@ -95,6 +95,7 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trade
   if (at >= MAX_TRADES) return { trades, added: true };
   // One copy at its final size (at most MAX_TRADES, the oldest beyond it dropped).
   const length = Math.min(trades.length + 1, MAX_TRADES);
+  // Stryker disable next-line ArrayDeclaration: the loops below fill every index, so an array made empty ends the same
   const next = new Array<TradeEntry>(length);
   next[at] = entry;
   for (let i = 0; i < at; i++) next[i] = trades[i] as TradeEntry;
