@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/Either';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { decodeEvent, encodeEvent, type Event } from '../../src/events';
 import { Projector } from '../../src/pipeline';
 import {
@@ -183,7 +183,11 @@ const strategy = (pnl: string, wins: number, losses: number): StrategyEntry => (
   pnl, trades: wins + losses, wins, losses, win_rate: null, largest_win: null, largest_loss: null, allocation_pct: null, requests: 0, approvals: 0, rejections: 0,
 });
 
-const BASE: Figures = {
+/**
+ * The figures every test below starts from, made afresh for each test: the summary's caches are keyed
+ * by map identity and persist across tests, so a map shared between tests could answer from a cache.
+ */
+const base = (): Figures => ({
   capital: '1000',
   bankroll: '800',
   value: null,
@@ -194,7 +198,12 @@ const BASE: Figures = {
   exposure: { kalshi: '10', polymarket: '5' },
   tradeCount: 3,
   strategies: { a: strategy('30', 2, 1), b: strategy('-10', 0, 1) },
-};
+});
+
+let BASE = base();
+beforeEach(() => {
+  BASE = base();
+});
 
 function sourcesOf(f: Figures): PortfolioSources {
   return {
@@ -249,24 +258,24 @@ describe('portfolio.summary: a derived summary, when exactly one input changes, 
     expect(derive(portfolioSummary.initial, BASE)).toStrictEqual(BASE_SUMMARY);
   });
 
-  it.each<[string, Partial<Figures>, Partial<PortfolioSummaryState>]>([
-    ['the allocator\'s capital', { capital: '1200' }, { total_capital: '1200' }],
-    ['the bankroll (the base of P&L)', { bankroll: '600' }, { current_value: '620', pnl: '20', pnl_pct: '0.033333' }],
-    ['the guardian\'s value', { value: '900' }, { current_value: '900', pnl: '100', pnl_pct: '0.125' }],
-    ['the halt', { halted: true }, { halted: true }],
-    ['the marked value', { marked: '960' }, { marked_value: '960' }],
-    ['the unrealised P&L', { unrealised: '60' }, { unrealised_pnl: '60' }],
-    ['the simulated time', { asOf: '2026-01-01T00:05:00.000Z' }, { as_of: '2026-01-01T00:05:00.000Z' }],
-    ['one venue\'s exposure', { exposure: { kalshi: '12', polymarket: '5' } }, { open_exposure: '17' }],
-    ['the trade count', { tradeCount: 4 }, { trade_count: 4 }],
-    ['the first strategy\'s P&L', { strategies: { a: strategy('40', 2, 1), b: strategy('-10', 0, 1) } }, { current_value: '830', pnl: '30', pnl_pct: '0.0375' }],
-    ['the last strategy\'s P&L', { strategies: { a: strategy('30', 2, 1), b: strategy('-5', 0, 1) } }, { current_value: '825', pnl: '25', pnl_pct: '0.03125' }],
-    ['a strategy\'s wins', { strategies: { a: strategy('30', 3, 1), b: strategy('-10', 0, 1) } }, { wins: 3, win_rate: '0.6' }],
-    ['a strategy\'s losses', { strategies: { a: strategy('30', 2, 1), b: strategy('-10', 0, 2) } }, { losses: 3, win_rate: '0.4' }],
-    ['the strategy list, one gone with the others\' P&L unchanged', { strategies: { a: strategy('30', 2, 1) } }, { current_value: '830', pnl: '30', pnl_pct: '0.0375', losses: 1, win_rate: '0.666667' }],
+  it.each<[string, () => Partial<Figures>, Partial<PortfolioSummaryState>]>([
+    ['the allocator\'s capital', () => ({ capital: '1200' }), { total_capital: '1200' }],
+    ['the bankroll (the base of P&L)', () => ({ bankroll: '600' }), { current_value: '620', pnl: '20', pnl_pct: '0.033333' }],
+    ['the guardian\'s value', () => ({ value: '900' }), { current_value: '900', pnl: '100', pnl_pct: '0.125' }],
+    ['the halt', () => ({ halted: true }), { halted: true }],
+    ['the marked value', () => ({ marked: '960' }), { marked_value: '960' }],
+    ['the unrealised P&L', () => ({ unrealised: '60' }), { unrealised_pnl: '60' }],
+    ['the simulated time', () => ({ asOf: '2026-01-01T00:05:00.000Z' }), { as_of: '2026-01-01T00:05:00.000Z' }],
+    ['one venue\'s exposure', () => ({ exposure: { kalshi: '12', polymarket: '5' } }), { open_exposure: '17' }],
+    ['the trade count', () => ({ tradeCount: 4 }), { trade_count: 4 }],
+    ['the first strategy\'s P&L', () => ({ strategies: { a: strategy('40', 2, 1), b: strategy('-10', 0, 1) } }), { current_value: '830', pnl: '30', pnl_pct: '0.0375' }],
+    ['the last strategy\'s P&L', () => ({ strategies: { a: strategy('30', 2, 1), b: strategy('-5', 0, 1) } }), { current_value: '825', pnl: '25', pnl_pct: '0.03125' }],
+    ['a strategy\'s wins', () => ({ strategies: { a: strategy('30', 3, 1), b: strategy('-10', 0, 1) } }), { wins: 3, win_rate: '0.6' }],
+    ['a strategy\'s losses', () => ({ strategies: { a: strategy('30', 2, 1), b: strategy('-10', 0, 2) } }), { losses: 3, win_rate: '0.4' }],
+    ['the strategy list, one gone with the others\' P&L unchanged', () => ({ strategies: { a: strategy('30', 2, 1) } }), { current_value: '830', pnl: '30', pnl_pct: '0.0375', losses: 1, win_rate: '0.666667' }],
   ])('given a derived summary, when only %s changes, then the summary shows it', (_label, change, expected) => {
     const before = derive(portfolioSummary.initial, BASE);
-    const after = derive(before, { ...BASE, ...change }, T2);
+    const after = derive(before, { ...BASE, ...change() }, T2);
     const curve = expected.current_value === undefined ? BASE_SUMMARY.equity_curve : [...BASE_SUMMARY.equity_curve, { ts: T2, as_of: null, value: expected.current_value }];
     expect(after).toStrictEqual({ ...BASE_SUMMARY, ...expected, equity_curve: curve });
   });
@@ -279,6 +288,7 @@ describe('portfolio.summary: a derived summary, when exactly one input changes, 
   });
 
   it('given a value known and no capital or bankroll, then P&L and its ratio are null while the value is shown', () => {
+    derive(portfolioSummary.initial, BASE);
     expect(derive(portfolioSummary.initial, { ...BASE, capital: null, bankroll: null, value: '900' })).toStrictEqual({
       ...BASE_SUMMARY, total_capital: null, current_value: '900', pnl: null, pnl_pct: null, equity_curve: [{ ts: T1, as_of: null, value: '900' }],
     });
