@@ -68,6 +68,7 @@ export const agentUpdates: Projection<AgentUpdatesState, Handled> = {
         return onSnapshot(state, event);
       case 'allocation.updated':
         return onAllocation(state, event);
+      // Stryker disable next-line ConditionalExpression: unreachable, every event type the projection handles has its case (absurd)
       default:
         return absurd(event);
     }

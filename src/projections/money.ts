@@ -168,7 +168,8 @@ function plainRatio(a: string, b: string): Money | undefined {
   // The shift goes to whichever side it is positive for; the other is multiplied by 10^0.
   const num = Math.abs(ua) * (POW10[Math.max(shift, 0)] as number);
   const den = Math.abs(ub) * (POW10[Math.max(-shift, 0)] as number);
-  return halfUp(num, den, (ua < 0) !== (ub < 0));
+  // Signs that differ give a negative quotient (a zero numerator gives zero, whose sign format drops).
+  return halfUp(num, den, Math.sign(ua) !== Math.sign(ub));
 }
 
 /**
