@@ -10,7 +10,7 @@ import { WORKLOAD_NAMES } from './lib/workloads';
 
 /**
  * `npm run bench:load -- --clients N --events-per-sec R --duration S --workload W [--target ours|socketio|uws|all]
- * [--flush-ms F] [--full-clients K] [--client-procs P] [--sample E] [--cpu-prof] [--proposal NAME] [--redis URL]`:
+ * [--flush-ms F] [--full-clients K] [--client-procs P] [--publishers Q] [--sample E] [--cpu-prof] [--proposal NAME] [--redis URL]`:
  * one load run per target, same machine, same workload; prints a table and writes JSON.
  */
 async function main(): Promise<void> {
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       flushMs: flush === undefined ? undefined : Number(flush),
       fullClients: numberOption(args, 'full-clients', Math.min(10, clients)),
       clientProcs: args.has('client-procs') ? numberOption(args, 'client-procs', 2) : undefined,
+      publishers: args.has('publishers') ? numberOption(args, 'publishers', 1) : undefined,
       sampleEvery: numberOption(args, 'sample', 1),
       redisUrl: redisUrlOption(args),
       outDir,

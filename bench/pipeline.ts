@@ -3,7 +3,7 @@
  * then JSON.parse alone on the same inputs in the same run. `npm run bench:pipeline [events]`.
  */
 import * as E from 'fp-ts/Either';
-import { encodeEvent, decodeEvent, CATALOG, type EventTag, type OutgoingEvent, type Event } from '../src/events';
+import { encodeEvent, decodeEvent, decodeEventByIoTs, CATALOG, type EventTag, type OutgoingEvent, type Event } from '../src/events';
 import { diff, ProjectionStates, Projector } from '../src/pipeline';
 import { AGENT_CHANNELS } from '../src/events';
 
@@ -197,10 +197,10 @@ function parsePass(messages: readonly Message[]): number {
   return r;
 }
 
-function decodePass(messages: readonly Message[]): number {
+function decodePass(messages: readonly Message[], decode = decodeEvent): number {
   let ok = 0;
   const r = rate(messages.length, () => {
-    for (const { channel, raw } of messages) if (E.isRight(decodeEvent(channel, raw))) ok++;
+    for (const { channel, raw } of messages) if (E.isRight(decode(channel, raw))) ok++;
   });
   if (ok === 0) throw new Error('nothing decoded');
   return r;
@@ -223,7 +223,13 @@ function main(): void {
   const runs = Array.from({ length: PASSES }, () => pipelinePass(messages));
   const servers = Array.from({ length: PASSES }, () => serverPass(messages));
   const parses = Array.from({ length: PASSES }, () => parsePass(messages));
-  const decodes = Array.from({ length: PASSES }, () => decodePass(messages));
+  const decodes: number[] = [];
+  const byIoTs: number[] = [];
+  for (let i = 0; i < PASSES; i++) {
+    // Interleaved, so that both see the same load on a shared machine.
+    decodes.push(decodePass(messages));
+    byIoTs.push(decodePass(messages, decodeEventByIoTs));
+  }
   const decoded = messages.flatMap(({ channel, raw }) => {
     const e = decodeEvent(channel, raw);
     return E.isRight(e) ? [e.right] : [];
@@ -236,6 +242,7 @@ function main(): void {
   console.log(`server path (decode + reduce in place + one diff per channel per ${fmt(TICK_EVENTS)} events): ${fmt(median(servers))} events/s`);
   console.log(`json.parse only: ${fmt(median(parses))} events/s (same inputs, same run)`);
   console.log(`decode only (JSON.parse + io-ts): ${fmt(median(decodes))} events/s`);
+  console.log(`decode only, by io-ts alone (decodeEventByIoTs, no compiled guards): ${fmt(median(byIoTs))} events/s`);
   console.log(`evolve + ops only (pre-decoded): ${fmt(median(applies))} events/s`);
   console.log(
     `events: ${fmt(COUNT)} x ${PASSES} passes (median, per CPU-second of this process), mean ${Math.round(bytes / COUNT)} bytes, ` +

@@ -1,26 +1,63 @@
-import { createRedisLog, runKeyOf, type AppendRequest } from '../src/eventlog';
-import type { PublishCommand, PublishReport } from './lib/ipc';
-import { createEventSource, workloadOf, type WorkloadName } from './lib/workloads';
+import { createRedisLog, runField, type AppendRequest } from '../src/eventlog';
+import type { PrepareCommand, PublishCommand, PublishReport } from './lib/ipc';
+import { createEventSource, workloadOf, type Outgoing, type WorkloadName } from './lib/workloads';
 
 /**
  * The load publisher, a child process of the orchestrator: appends workload events to the durable
  * log at a steady rate (batched: one append script call per batch, which also PUBLISHes each event, so
- * the peers that listen on pub/sub get the same stream), stamping `ts` with the publish wall time.
- * argv: redisUrl prefix workload run.
+ * the peers that listen on pub/sub get the same stream; calls pipelined, many in flight), stamping
+ * `ts` with the publish wall time. Each event's run key comes from the generator, not from parsing
+ * the message back. `npx tsx bench/publisherCeiling.ts` measures how fast it goes with no server.
+ * argv: redisUrl prefix workload run [index] — index i of several publishers at once (its own run, seed and id range).
  */
-const [redisUrl = 'redis://127.0.0.1:6379', prefix = 'bench:', workload = 'mixed', run = 'r0'] = process.argv.slice(2);
+const [redisUrl = 'redis://127.0.0.1:6379', prefix = 'bench:', workload = 'mixed', run = 'r0', indexArg = '0'] = process.argv.slice(2);
+const index = Number(indexArg);
 const log = createRedisLog({ url: redisUrl, prefix });
-/** Events per append call: large enough to amortise the call, small enough to keep latency low. */
+/** Events per append call: large enough to amortise the call, small enough to keep latency low (Redis runs one call ~1–2 ms). */
 const APPEND_BATCH = 200;
-const source = createEventSource(workloadOf(workload as WorkloadName), run);
+const source = createEventSource(workloadOf(workload as WorkloadName), run, 1 + index, index * 1_000_000_000);
 // Writes in flight; bounded so a slow Redis makes the publisher fall behind visibly instead of buffering without end.
 let inFlight = 0;
 const MAX_IN_FLIGHT = 20_000;
 
 /** An append of one event, with its run and seq (so the log judges duplicates as it does for the agents). */
-function requestOf(out: { channel: string; payload: string }): AppendRequest {
-  const key = runKeyOf(out.payload);
-  return key === undefined ? { channel: out.channel, message: out.payload } : { channel: out.channel, message: out.payload, run: `${key.agent}:${key.run}`, seq: key.seq };
+function requestOf(out: Outgoing): AppendRequest {
+  return { channel: out.channel, message: out.payload, run: runField(out.key), seq: out.key.seq };
+}
+
+/**
+ * Stands for the publish time in prepared events: a valid timestamp (the events are encoded through
+ * their codecs) that no generated value contains otherwise.
+ */
+const TS_PLACEHOLDER = '1999-12-31T23:59:59.999Z';
+
+/** A prepared event: its request with the message cut where the publish time goes. */
+interface Prepared {
+  readonly request: Omit<AppendRequest, 'message'>;
+  readonly parts: readonly string[];
+}
+
+/** Events made by `prepare`, taken in order by `publish` before it makes any more. */
+let prepared: Prepared[] = [];
+/** Events sent through every publish phase so far. */
+let publishedTotal = 0;
+let preparedAt = 0;
+
+function prepare(count: number): void {
+  prepared = Array.from({ length: count }, () => {
+    const out = source.next(TS_PLACEHOLDER);
+    const { message: _, ...request } = requestOf(out);
+    return { request, parts: out.payload.split(TS_PLACEHOLDER) };
+  });
+  preparedAt = 0;
+}
+
+/** The next event, stamped with `ts`: a prepared one while any is left. */
+function nextRequest(ts: string): AppendRequest {
+  const next = prepared[preparedAt];
+  if (next === undefined) return requestOf(source.next(ts));
+  prepared[preparedAt++] = undefined as never; // let the collector have it once sent
+  return { ...next.request, message: next.parts.join(ts) };
 }
 
 async function publish(rate: number, durationMs: number): Promise<PublishReport> {
@@ -38,7 +75,7 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
       const ts = new Date().toISOString();
       for (let done = 0; done < batch; done += APPEND_BATCH) {
         const requests: AppendRequest[] = [];
-        for (let i = done; i < Math.min(batch, done + APPEND_BATCH); i += 1) requests.push(requestOf(source.next(ts)));
+        for (let i = done; i < Math.min(batch, done + APPEND_BATCH); i += 1) requests.push(nextRequest(ts));
         inFlight += requests.length;
         void log.appendMany(requests).then(() => {
           inFlight -= requests.length;
@@ -49,12 +86,17 @@ async function publish(rate: number, durationMs: number): Promise<PublishReport>
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   while (inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 1));
-  return { type: 'published', count: sent, elapsedMs: performance.now() - start, total: source.published(), maxBehind };
+  return { type: 'published', count: sent, elapsedMs: performance.now() - start, total: (publishedTotal += sent), maxBehind };
 }
 
-process.on('message', (message: PublishCommand | { type: 'exit' }) => {
+process.on('message', (message: PrepareCommand | PublishCommand | { type: 'exit' }) => {
   if (message.type === 'exit') {
     void log.close().finally(() => process.exit(0));
+    return;
+  }
+  if (message.type === 'prepare') {
+    prepare(message.count);
+    process.send?.({ type: 'prepared' });
     return;
   }
   void publish(message.rate, message.durationMs).then((report) => process.send?.(report));

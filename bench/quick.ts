@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     { redisUrl: redisUrlOption(), outDir, command: 'npm run bench', defaultFlushMs: defaultFlushMs() },
     (line) => console.log(line),
   );
-  const report = renderResults(result, undefined, '');
+  const report = renderResults(result, {}, '');
   writeFileSync(join(outDir, 'quick.json'), JSON.stringify(result, null, 2));
   writeFileSync(join(outDir, 'quick.md'), report);
   console.log(`\n${report}\nwritten ${join(outDir, 'quick.md')} (${result.elapsedS} s)`);

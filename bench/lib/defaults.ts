@@ -7,6 +7,12 @@ export function defaultFlushMs(): number {
   return E.isRight(config) ? config.right.flushMs : NaN;
 }
 
+/** Our server's default latency budget (ms): its flush tick grows up to half of it under load. */
+export function defaultLatencyBudgetMs(): number {
+  const config = loadServerConfig([], {});
+  return E.isRight(config) ? config.right.latencyBudgetMs : NaN;
+}
+
 /** The Redis our server would use here: `REDIS_URL`, else its default. */
 export function defaultRedisUrl(): string {
   const config = loadServerConfig([], { REDIS_URL: process.env.REDIS_URL });

@@ -7,6 +7,15 @@ export interface PublishCommand {
   readonly durationMs: number;
 }
 
+/**
+ * Orchestrator → publisher: make the next `count` events now, stamped at publish time later, so the
+ * measured phase spends the publisher's CPU on sending only (answered with `prepared`).
+ */
+export interface PrepareCommand {
+  readonly type: 'prepare';
+  readonly count: number;
+}
+
 /** Publisher → orchestrator: one publish phase finished. */
 export interface PublishReport {
   readonly type: 'published';
@@ -61,4 +70,4 @@ export interface ConvergeReport {
 }
 
 /** Anything a child sends. */
-export type ChildMessage = { readonly type: 'ready' } | PublishReport | ConnectedReport | CountsReport | ConvergeReport;
+export type ChildMessage = { readonly type: 'ready' } | { readonly type: 'prepared' } | PublishReport | ConnectedReport | CountsReport | ConvergeReport;

@@ -1,8 +1,9 @@
 import type { LoadResult } from './scenario';
 import type { StormResult } from './storm';
-import { P99_LIMIT_MS, type SuiteResult, type Sweep } from './suite';
+import type { SuiteResult, Sweep } from './suite';
 import { fmt, LOAD_HEADER, loadRow, table } from './format';
 import { TARGET_LABELS, type TargetName } from './targets';
+import { boundOf, failuresOf, ingestLagMs, P99_LIMIT_MS, passes } from './verdict';
 
 /** One checked target of issue 7: what was required, what was measured, whether it passed. */
 export interface TargetCheck {
@@ -27,7 +28,7 @@ export function sweepLabel(s: Sweep): string {
 export function checkTargets(result: SuiteResult, proposal?: string): TargetCheck[] {
   const checks: TargetCheck[] = [];
   const isOurs = (r: LoadResult): boolean => r.options.target === 'ours' && r.options.proposal === proposal;
-  const mixed = result.mixed.find((r) => isOurs(r) && r.options.clients >= 1_000 && r.options.flushMs === undefined);
+  const mixed = result.mixed.find((r) => isOurs(r) && r.options.clients === 1_000 && r.options.rate === 1_000 && r.options.flushMs === undefined);
   checks.push({
     target: 'mixed, 1,000 clients at 1,000 events/s, default flush: p99 under 100 ms',
     measured: mixed ? `p99 ${fmt(mixed.latency.p99)} ms (${fmt(mixed.connected)} clients, ${fmt(mixed.publishedPerS)} events/s)` : '–',
@@ -94,31 +95,130 @@ export function checkTargets(result: SuiteResult, proposal?: string): TargetChec
 
 const label = (t: TargetName): string => TARGET_LABELS[t];
 
+/** A sweep's highest passing point under the current rule (results read back from JSON are judged again). */
+export function highestPassing(s: Sweep): LoadResult | undefined {
+  return s.points.filter(passes).sort((a, b) => b.options.rate - a.options.rate)[0];
+}
+
+/** A point's verdict: the highest passing one, pass, or the criteria it missed. */
+function pointVerdict(s: Sweep, r: LoadResult): string {
+  if (r.options.rate === highestPassing(s)?.options.rate && passes(r)) return 'highest passing';
+  const failed = failuresOf(r);
+  return failed.length === 0 ? 'pass' : `fail: ${failed.join(', ')}`;
+}
+
+function tickCell(r: LoadResult): string {
+  return r.tick ? `${fmt(r.tick.medianMs)} / ${fmt(r.tick.highestMs)}` : '–';
+}
+
 function sweepTable(sweeps: readonly Sweep[]): string {
   const rows = sweeps.flatMap((s) =>
     s.points.map((r: LoadResult) => [
       sweepLabel(s),
       fmt(r.options.rate),
-      fmt(r.publishedPerS),
+      `${fmt(r.publishedPerS)} (${fmt((100 * r.publishedPerS) / r.options.rate)} %)`,
+      fmt(r.cpu.publisher),
+      fmt(r.cpu.redis),
       fmt(r.lost),
+      fmt(ingestLagMs(r) === undefined ? undefined : (ingestLagMs(r) ?? 0) / 1000),
       fmt(r.framesPerS),
       fmt(r.bytesPerS / 1e6),
       fmt(r.latency.p50),
       fmt(r.latency.p99),
       fmt(r.latency.p999),
+      tickCell(r),
       fmt(r.cpu.server),
-      fmt(r.cpu.clients),
+      `${fmt(r.cpu.clients)} (${fmt(r.cpu.clientsMax)})`,
       fmt(r.cpu.kernelIrq),
       fmt(r.cpu.other),
       fmt(r.serverCpuMsPer1kEvents),
-      r === s.best ? 'highest passing' : r.latency.p99 < P99_LIMIT_MS && (r.lost ?? 0) <= 0 ? 'pass' : 'fail',
-      r.bound,
+      r.convergence ? `${r.convergence.equal}/${r.convergence.fullClients}` : 'n/a',
+      pointVerdict(s, r),
+      boundOf(r),
     ]),
   );
   return table(
-    ['server', 'target events/s', 'published/s', 'lost', 'frames/s', 'MB/s', 'p50 ms', 'p99 ms', 'p999 ms', 'server cores', 'client cores', 'kernel irq cores', 'other cores', 'server CPU ms / 1k events', 'verdict', 'bounded by'],
+    [
+      'server',
+      'target events/s',
+      'published/s (of target)',
+      'publisher cores',
+      'Redis cores',
+      'lost',
+      'ingest behind at end (s)',
+      'frames/s',
+      'MB/s',
+      'p50 ms',
+      'p99 ms',
+      'p999 ms',
+      'flush tick ms (median / highest)',
+      'server cores',
+      'client cores (busiest process)',
+      'kernel irq cores',
+      'other cores',
+      'server CPU ms / 1k events',
+      'converged',
+      'verdict',
+      'bounded by',
+    ],
     rows,
   );
+}
+
+/** The highest rate up to which every point of a sweep passed, or `undefined` when its first point failed. */
+export function passesUpTo(s: Sweep): number | undefined {
+  let upTo: number | undefined;
+  for (const r of s.points) {
+    if (!passes(r)) break;
+    upTo = r.options.rate;
+  }
+  return upTo;
+}
+
+/** Per sweep: the highest passing rate and its bound, and the next rate measured, why it failed and what bounded it. */
+function bestTable(sweeps: readonly Sweep[]): string {
+  return table(
+    ['server', 'highest rate passing', 'bounded by there', 'every rate passes up to', 'next rate run', 'it failed on', 'bounded by there', 'sweep ended'],
+    sweeps.map((s) => {
+      const best = highestPassing(s);
+      const bestRate = best?.options.rate ?? 0;
+      const next = s.points.find((r) => r.options.rate > bestRate && !passes(r));
+      return [
+        sweepLabel(s),
+        best ? `${fmt(bestRate)}/s (p99 ${fmt(best.latency.p99)} ms)` : 'none',
+        best ? boundOf(best) : '–',
+        fmt(passesUpTo(s)),
+        next ? `${fmt(next.options.rate)}/s` : '–',
+        next ? failuresOf(next).join(', ') : '–',
+        next ? boundOf(next) : '–',
+        s.stopped ?? '–',
+      ];
+    }),
+  );
+}
+
+/** Issue 15's acceptance figures that a suite measures. */
+export function checkIssue15(result: SuiteResult): TargetCheck[] {
+  const ours = result.sweeps.find((s) => s.target === 'ours' && s.proposal === undefined && s.flushMs === undefined && s.points[0]?.options.clients === 1_000);
+  const upTo = ours ? passesUpTo(ours) : undefined;
+  const best = ours ? highestPassing(ours) : undefined;
+  const mixed = result.mixed.find(
+    (r) => r.options.target === 'ours' && r.options.proposal === undefined && r.options.clients === 1_000 && r.options.rate === 1_000 && r.options.flushMs === undefined,
+  );
+  return [
+    {
+      target: `trades, 1,000 clients: p99 under ${P99_LIMIT_MS} ms, nothing lost and every full client converged at every rate of the sweep up to at least 50,000 events/s`,
+      measured: ours
+        ? `${upTo === undefined ? 'the first rate fails' : `every rate passes up to ${fmt(upTo)}/s`}; highest passing ${best ? `${fmt(best.options.rate)}/s, bounded by ${boundOf(best)}` : 'none'}`
+        : '–',
+      pass: ours ? (upTo ?? 0) >= 50_000 : undefined,
+    },
+    {
+      target: 'mixed, 1,000 clients at 1,000 events/s, default flush: p99 under 50 ms',
+      measured: mixed ? `p99 ${fmt(mixed.latency.p99)} ms${mixed.tick ? `, tick ${fmt(mixed.tick.medianMs)} ms (highest ${fmt(mixed.tick.highestMs)})` : ''}` : '–',
+      pass: mixed ? mixed.latency.p99 < 50 && mixed.connectFailed === 0 : undefined,
+    },
+  ];
 }
 
 export function stormTable(storms: readonly StormResult[]): string {
@@ -166,8 +266,16 @@ function proposals(result: SuiteResult): string[] {
   return [...new Set(names.filter((n): n is string => n !== undefined))];
 }
 
+/** The plots RESULTS.md shows (file names beside it), when they were drawn. */
+export interface Plots {
+  /** p99 against the event rate, every sweep. */
+  readonly p99?: string;
+  /** Our flush tick and p99 against the event rate. */
+  readonly tick?: string;
+}
+
 /** RESULTS.md from a suite result; `notes` (hand-written analysis) is appended verbatim. */
-export function renderResults(result: SuiteResult, plotFile: string | undefined, notes: string): string {
+export function renderResults(result: SuiteResult, plots: Plots, notes: string): string {
   const m = result.machine;
   const checks = checkTargets(result);
   const loadTable = (rs: readonly LoadResult[]): string => (rs.length === 0 ? '_not run_' : table(LOAD_HEADER, rs.map(loadRow)));
@@ -186,7 +294,18 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '',
     ...(result.kind === 'quick'
       ? ['_Quick suite: sizes are below the targets of issue 7; `npm run bench:results` checks those._', '']
-      : ['## Targets (issue 7)', '', table(['target', 'measured', 'verdict'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])), '']),
+      : [
+          '## Targets (issue 7)',
+          '',
+          table(['target', 'measured', 'verdict'], checks.map((c) => [c.target, c.measured, verdict(c.pass)])),
+          '',
+          '## Targets (issue 15)',
+          '',
+          table(['target', 'measured', 'verdict'], checkIssue15(result).map((c) => [c.target, c.measured, verdict(c.pass)])),
+          '',
+          '`bench:pipeline`\'s figures (server path against JSON.parse alone) are measured by `npm run bench:pipeline`, not by this suite.',
+          '',
+        ]),
     ...proposals(result).flatMap((name) => [
       `The same targets with the proposed server change \`${name}\` (bench/proposals/${name}.patch, applied to a copy of src/ for this run only):`,
       '',
@@ -207,9 +326,20 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '',
     `## Highest event rate under p99 ${P99_LIMIT_MS} ms (trades)`,
     '',
-    result.sweeps.length === 0 ? '_not run_' : sweepTable(result.sweeps),
+    ...(result.sweeps.length === 0
+      ? ['_not run_']
+      : [
+          `Highest rate with p99 under ${P99_LIMIT_MS} ms, nothing lost and every full client converged, per server, and what bounded it:`,
+          '',
+          bestTable(result.sweeps),
+          '',
+          'Every point:',
+          '',
+          sweepTable(result.sweeps),
+        ]),
     '',
-    ...(plotFile ? [`![p99 latency against event rate](${plotFile})`, ''] : []),
+    ...(plots.p99 ? [`![p99 latency against event rate](${plots.p99})`, ''] : []),
+    ...(plots.tick ? [`![pm-arb flush tick and p99 against event rate](${plots.tick})`, ''] : []),
     '## Late-join storm and idle clients',
     '',
     result.storms.length === 0 ? '_not run_' : stormTable(result.storms),
@@ -221,7 +351,10 @@ export function renderResults(result: SuiteResult, plotFile: string | undefined,
     '- **p50/p99/p999**: end-to-end latency from the `ts_first` of each delta (peers: the event\'s own `ts`) to its arrival at a client, over all clients, HDR histogram; `ts` has ms resolution.',
     '- **CPU (cores)**: utime+stime from /proc over the measured window; 1 = one core busy. **kernel irq** = irq+softirq time from /proc/stat (on loopback, mostly the network stack delivering the frames; charged to no process). **other** = the rest of the machine\'s busy time: other programs running at the same time. **background cores before** = machine load just before the run (each run first waits up to BENCH_QUIET_WAIT_MS for quiet).',
     '- **server CPU ms / 1k frames (events)**: server CPU time over the window divided by frames delivered (events ingested) in it.',
-    '- **bounded by**: the first resource near saturation over the window (server ≥ 0.9 core, a client process ≥ 0.9 core, Redis ≥ 0.9 core, the whole machine ≥ 1.8 cores), else the publisher\'s schedule.',
+    '- **bounded by**, first that applies: the **publisher short of target** (under 95 % of the target rate: the load was not offered); **events not ingested** (lost); **ingest behind the log** (events appended but not yet ingested when the publisher finished, over 250 ms worth); a saturated resource over the window (server ≥ 0.9 core, a client process ≥ 0.9 core, the publisher or Redis ≥ 0.9 core, the whole machine ≥ 1.8 cores), also named after the first two; for our server, **p99 over budget with the tick at its maximum** (median flush tick at half of `--latency-budget-ms`: the lever is spent); p99 over budget with none of these; else not saturated (the publisher\'s schedule).',
+    '- **flush tick**: our server\'s `pmarb_flush_tick_ms` gauge (admin listener `/metrics`), sampled twice a second over the measured window: median / highest.',
+    '- **ingest behind at end**: events appended but not yet ingested when the publisher finished, in seconds of the target rate.',
+    `- **sweep rule**: rates go up in the planned order; a failing point (p99 ≥ ${P99_LIMIT_MS} ms, an event not ingested, a full client not converged, a client lost, or the publisher under 95 % of the target) does not end the sweep, two failing points in a row do, and so does one point where the publisher fell short (the machine cannot offer a higher load). **Highest rate passing** is the highest passing point; **every rate passes up to**, the rate before the first failing one.`,
     '- **converged**: full clients whose replica (snapshot + every delta applied) deep-equals `GET /snapshot/<channel>` at the end, versions included.',
     '',
     notes.trim(),

@@ -1,89 +1,19 @@
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { BenchChild } from './child';
-import { mergeHistograms, summarise, type LatencySummary } from './histogram';
+import { mergeHistograms, summarise } from './histogram';
 import type { ConnectedReport, CountsReport, ConvergeReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
 import { prepareProposal } from './proposal';
 import { awaitQuietMachine, coreShare, sampleMachine, sampleProc, type ProcSample } from './procStats';
-import { startTarget, type RunningTarget, type TargetName } from './targets';
-import { workloadOf, type WorkloadName } from './workloads';
+import { deleteRunKeys } from './runKeys';
+import { startTarget, type RunningTarget } from './targets';
+import { summariseTicks, tickRange } from './ticks';
+import { boundOf } from './verdict';
+import { workloadOf } from './workloads';
+import type { CpuFigures, LoadOptions, LoadResult, TimelinePoint } from './loadResult';
 
-/** One load run: a target, a workload, a client count and an event rate. */
-export interface LoadOptions {
-  readonly target: TargetName;
-  readonly workload: WorkloadName;
-  readonly clients: number;
-  readonly rate: number;
-  readonly durationS: number;
-  /** Our server's flush interval; `undefined` = its default. */
-  readonly flushMs?: number;
-  /** Full clients (ours only) that apply every delta for the convergence check. */
-  readonly fullClients: number;
-  readonly clientProcs?: number;
-  /** Counting clients record the latency of one frame in this many. */
-  readonly sampleEvery?: number;
-  readonly redisUrl: string;
-  readonly outDir: string;
-  readonly cpuProf?: boolean;
-  readonly runId: string;
-  /** A proposed server change (bench/proposals/<name>.patch) to run instead of src/ as it is. */
-  readonly proposal?: string;
-}
-
-/** CPU in cores (1 = one core busy) over the measured window. */
-export interface CpuFigures {
-  readonly server: number;
-  readonly clients: number;
-  readonly clientsMax: number;
-  readonly publisher: number;
-  readonly redis: number;
-  /** Interrupt time (irq + softirq), mostly the kernel's loopback network stack, charged to no process. */
-  readonly kernelIrq: number;
-  /** Everything else on the machine: other programs (and kernel threads). */
-  readonly other: number;
-}
-
-/** What one load run measured. */
-export interface LoadResult {
-  readonly options: Omit<LoadOptions, 'outDir' | 'redisUrl' | 'runId'>;
-  readonly clientProcs: number;
-  readonly connected: number;
-  readonly connectFailed: number;
-  readonly windowS: number;
-  readonly publishedPerS: number;
-  readonly publishedTotal: number;
-  readonly publisherMaxBehind: number;
-  readonly ingestedTotal: number | undefined;
-  readonly ingestedPerS: number | undefined;
-  readonly lost: number | undefined;
-  readonly framesPerS: number;
-  readonly bytesPerS: number;
-  readonly latency: LatencySummary;
-  readonly cpu: CpuFigures;
-  readonly serverCpuMsPer1kFrames: number;
-  readonly serverCpuMsPer1kEvents: number | undefined;
-  readonly serverRssMb: { readonly idle: number; readonly connected: number; readonly end: number };
-  readonly closedDuringRun: number;
-  readonly gaps: number;
-  /** Our server's own counts: rejected messages and events its seq tracking found missing. */
-  readonly serverFaults: { readonly rejected: number; readonly seqLost: number } | undefined;
-  readonly convergence: { readonly fullClients: number; readonly equal: number; readonly mismatches: readonly string[] } | undefined;
-  readonly bound: string;
-  /** Machine CPU in use (cores) just before the run started, after waiting up to QUIET_WAIT_MS for quiet. */
-  readonly backgroundCores: number;
-  /** Once a second while publishing: server CPU (cores), RSS (MB), events ingested so far, our server's flush tick (ms). */
-  readonly timeline: readonly TimelinePoint[];
-}
-
-/** One sample of the server while publishing. */
-export interface TimelinePoint {
-  readonly t: number;
-  readonly cpu: number;
-  readonly rssMb: number;
-  readonly ingested: number | undefined;
-  readonly tickMs: number | undefined;
-}
+export type { CpuFigures, LoadOptions, LoadResult, TimelinePoint } from './loadResult';
 
 /** The redis-server pid, when Redis runs on this machine (for CPU sampling). */
 export async function redisPid(redisUrl: string): Promise<number | undefined> {
@@ -100,19 +30,6 @@ export async function redisPid(redisUrl: string): Promise<number | undefined> {
   }
 }
 
-/** Which resource bounded a run, from CPU shares (two cores shared by everything). */
-export function boundOf(cpu: CpuFigures, clientProcs: number, lost: number | undefined): string {
-  if (cpu.server >= 0.9) return 'server CPU';
-  if (cpu.clientsMax >= 0.9 || cpu.clients >= 0.9 * clientProcs) return 'client CPU';
-  if (cpu.redis >= 0.9) return 'Redis CPU';
-  const total = cpu.server + cpu.clients + cpu.publisher + cpu.redis + cpu.kernelIrq + cpu.other;
-  if (total >= 1.8 && cpu.other >= 0.5) return 'machine CPU (other programs on the machine)';
-  if (total >= 1.8 && cpu.kernelIrq >= 0.5) return 'machine CPU (kernel loopback network)';
-  if (total >= 1.8) return 'machine CPU (2 cores shared)';
-  if (lost !== undefined && lost > 0) return 'Redis pub/sub buffer (subscriber dropped)';
-  return 'not saturated (publisher schedule)';
-}
-
 const mb = (s: ProcSample | undefined): number => Math.round(((s?.rssBytes ?? 0) / 1048576) * 10) / 10;
 const share = (a: ProcSample | undefined, b: ProcSample | undefined): number => (a && b ? coreShare(a, b) : 0);
 
@@ -121,10 +38,26 @@ export function clientProcsFor(clients: number): number {
   return Math.max(2, Math.ceil(clients / 4_000));
 }
 
+/** The rate one publisher process is given at most by `publishersFor`. */
+export const PUBLISHER_RATE = 60_000;
+
+/**
+ * Publisher processes for a rate: one Node publisher spends several µs of CPU per event (generating,
+ * encoding, the Redis client), so past ~60,000 events/s a second one shares the rate, and so on.
+ */
+export function publishersFor(rate: number): number {
+  return Math.max(1, Math.ceil(rate / PUBLISHER_RATE));
+}
+
 /** Splits `n` as evenly as possible over `k` parts. */
 export function split(n: number, k: number): number[] {
   return Array.from({ length: k }, (_, i) => Math.floor(n / k) + (i < n % k ? 1 : 0));
 }
+
+/** How often the server is sampled while publishing (CPU, RSS, ingest count, flush tick, log lag). */
+const SAMPLE_MS = 500;
+/** How long the orchestrator waits, once publishing ended, for the server to ingest every event; what is left then counts as lost. */
+const DRAIN_WAIT_MS = 5_000;
 
 /** How long a run waits for other programs on the machine to quiet down (BENCH_QUIET_WAIT_MS, default 60 s). */
 export function quietWaitMs(): number {
@@ -152,7 +85,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     logFile: join(options.outDir, 'logs', `${label}.log`),
     serverEntry,
   });
-  const publisher = new BenchChild('publisher.ts', [options.redisUrl, prefix, options.workload, options.runId]);
+  const publisherCount = options.publishers ?? publishersFor(options.rate);
+  // Each publisher its own run (contiguous seqs per run), seed and id range; the first keeps the run id as before.
+  const publishers = Array.from(
+    { length: publisherCount },
+    (_, i) => new BenchChild('publisher.ts', [options.redisUrl, prefix, options.workload, i === 0 ? options.runId : `${options.runId}p${i}`, String(i)]),
+  );
   const workers = Array.from(
     { length: procs },
     (_, i) =>
@@ -160,7 +98,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   );
   const rPid = await redisPid(options.redisUrl);
   try {
-    await publisher.next('ready', 30_000);
+    await Promise.all(publishers.map((p) => p.next('ready', 30_000)));
+    // The events are made before anything is measured: the publishers then only send during the run.
+    const durationMs = options.durationS * 1000;
+    const rates = split(options.rate, publisherCount);
+    publishers.forEach((p, i) => p.send({ type: 'prepare', count: Math.round(((rates[i] ?? 0) * durationMs) / 1000) }));
+    await Promise.all(publishers.map((p) => p.next('prepared', 300_000)));
     await Promise.all(workers.map((w) => w.next('ready', 30_000)));
     const idle = sampleProc(target.pid);
     const counts = split(options.clients, procs);
@@ -171,35 +114,45 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const afterConnect = sampleProc(target.pid);
 
     // Publish; measure from after a warm-up (JIT, first snapshots) until the server drained.
-    const durationMs = options.durationS * 1000;
     const warmupMs = Math.min(2_000, durationMs * 0.15);
     const ingested0 = (await target.ingested(30_000)) ?? 0;
-    publisher.send({ type: 'publish', rate: options.rate, durationMs });
+    publishers.forEach((p, i) => p.send({ type: 'publish', rate: rates[i], durationMs }));
     const timeline: TimelinePoint[] = [];
     let last = sampleProc(target.pid);
     const t0 = performance.now();
     const ticker = setInterval(() => {
       const now = sampleProc(target.pid);
-      void Promise.all([target.ingested(), target.flushTickMs()]).then(([n, tickMs]) => {
-        timeline.push({ t: Math.round(performance.now() - t0) / 1000, cpu: share(last, now), rssMb: mb(now), ingested: n === undefined ? undefined : n - ingested0, tickMs });
-        last = now;
+      const t = Math.round(performance.now() - t0) / 1000;
+      const cpu = share(last, now);
+      last = now;
+      void target.sample().then((s) => {
+        timeline.push({ t, cpu, rssMb: mb(now), ingested: s.ingested === undefined ? undefined : s.ingested - ingested0, tickMs: s.tickMs, logLagS: s.logLagS });
       });
-    }, 1_000);
+    }, SAMPLE_MS);
     await sleep(warmupMs);
     for (const w of workers) w.send({ type: 'measure' });
     const ingestedStart = await target.ingested();
-    const pids = { server: target.pid, publisher: publisher.pid, redis: rPid ?? -1, workers: workers.map((w) => w.pid) };
+    const pids = { server: target.pid, publishers: publishers.map((p) => p.pid), redis: rPid ?? -1, workers: workers.map((w) => w.pid) };
     const machineBefore = { ...sampleMachine(), at: performance.now() };
-    const before = { server: sampleProc(pids.server), publisher: sampleProc(pids.publisher), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
-    const published = await publisher.next('published', durationMs * 2 + 60_000);
+    const before = { server: sampleProc(pids.server), publishers: pids.publishers.map(sampleProc), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
+    const reportsIn = await Promise.all(publishers.map((p) => p.next('published', durationMs * 2 + 60_000)));
+    const published = {
+      count: reportsIn.reduce((sum, r) => sum + r.count, 0),
+      elapsedMs: Math.max(...reportsIn.map((r) => r.elapsedMs)),
+      maxBehind: reportsIn.reduce((sum, r) => sum + r.maxBehind, 0),
+    };
     clearInterval(ticker);
+    const publishedAt = performance.now();
     for (const w of workers) w.send({ type: 'mark' });
+    // How far ingest was behind the log when the last append was acknowledged.
+    const ingestedAtEnd = await target.ingested(2_000);
     // Drain: wait until the server took every published event (or gives up), plus a flush.
-    await waitFor(async () => ((await target.ingested()) ?? 0) - ingested0 >= published.count, 5_000);
+    await waitFor(async () => ((await target.ingested()) ?? 0) - ingested0 >= published.count, DRAIN_WAIT_MS);
+    const drainMs = performance.now() - publishedAt;
     await sleep(Math.max(300, 3 * (options.flushMs ?? 50)));
     for (const w of workers) w.send({ type: 'report' });
     const machineAfter = { ...sampleMachine(), at: performance.now() };
-    const after = { server: sampleProc(pids.server), publisher: sampleProc(pids.publisher), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
+    const after = { server: sampleProc(pids.server), publishers: pids.publishers.map(sampleProc), redis: sampleProc(pids.redis), workers: pids.workers.map(sampleProc) };
     const ingestedEnd = await target.ingested(30_000);
     const reports: CountsReport[] = await Promise.all(workers.map((w) => w.next('counts', 30_000)));
 
@@ -217,11 +170,13 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const markedFrames = reports.reduce((s, r) => s + r.marked.frames, 0);
     const markedBytes = reports.reduce((s, r) => s + r.marked.bytes, 0);
     const workerShares = pids.workers.map((_, i) => share(before.workers[i], after.workers[i]));
+    const publisherShares = pids.publishers.map((_, i) => share(before.publishers[i], after.publishers[i]));
     const ours = {
       server: share(before.server, after.server),
       clients: workerShares.reduce((s, x) => s + x, 0),
       clientsMax: Math.max(...workerShares),
-      publisher: share(before.publisher, after.publisher),
+      publisher: publisherShares.reduce((s, x) => s + x, 0),
+      publisherMax: Math.max(...publisherShares),
       redis: share(before.redis, after.redis),
     };
     const wallMs = machineAfter.at - machineBefore.at;
@@ -237,7 +192,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     const ingestedTotal = ingestedEnd !== undefined ? ingestedEnd - ingested0 : undefined;
     const lost = ingestedTotal !== undefined ? published.count - ingestedTotal : undefined;
     const latency = summarise(mergeHistograms(reports.map((r) => r.latencyHistogram)));
-    return {
+    const measured = timeline.filter((p) => p.t >= warmupMs / 1000);
+    const lags = measured.map((p) => p.logLagS).filter((x): x is number => x !== undefined);
+    const result: Omit<LoadResult, 'bound'> = {
       options: {
         target: options.target,
         workload: options.workload,
@@ -251,6 +208,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         proposal: options.proposal,
       },
       clientProcs: procs,
+      publishers: publisherCount,
       connected: connected.reduce((s, c) => s + c.open, 0),
       connectFailed: connected.reduce((s, c) => s + c.failed, 0),
       windowS: windowMs / 1000,
@@ -275,12 +233,16 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         equal: convergence.reduce((s, c) => s + c.equal, 0),
         mismatches: convergence.flatMap((c) => c.mismatches).slice(0, 5),
       },
-      bound: boundOf(cpu, procs, lost),
       timeline,
       backgroundCores,
+      ingestLag: { atPublishEnd: ingestedAtEnd === undefined ? undefined : published.count - (ingestedAtEnd - ingested0), drainMs: Math.round(drainMs) },
+      tick: options.target === 'ours' ? summariseTicks(measured, tickRange(options.flushMs)) : undefined,
+      logLagMaxS: lags.length > 0 ? Math.max(...lags) : undefined,
     };
+    return { ...result, bound: boundOf(result) };
   } finally {
-    await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);
+    await Promise.all([...workers.map((w) => w.stop()), ...publishers.map((p) => p.stop({ type: 'exit' }))]);
     await target.stop();
+    await deleteRunKeys(options.redisUrl, prefix);
   }
 }

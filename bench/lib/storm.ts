@@ -5,6 +5,7 @@ import type { ConnectedReport } from './ipc';
 import { freePort, sleep, waitFor } from './net';
 import { awaitQuietMachine, coreShare, sampleProc } from './procStats';
 import { prepareProposal } from './proposal';
+import { deleteRunKeys } from './runKeys';
 import { quietWaitMs, split } from './scenario';
 import { startTarget, type TargetName } from './targets';
 import { workloadOf } from './workloads';
@@ -127,5 +128,6 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
   } finally {
     await Promise.all([...workers.map((w) => w.stop()), publisher.stop({ type: 'exit' })]);
     await target.stop();
+    await deleteRunKeys(options.redisUrl, prefix);
   }
 }

@@ -4,23 +4,13 @@ import Redis from 'ioredis';
 import { runLoad, type LoadOptions, type LoadResult } from './scenario';
 import { runStorm, type StormOptions, type StormResult } from './storm';
 import type { TargetName } from './targets';
+import { fmt } from './format';
+import { failuresOf, publisherOnTarget } from './verdict';
 
-/** The highest rate at which a run still counts as keeping up. */
-export const P99_LIMIT_MS = 250;
+/** Failing points in a row after which a sweep stops: one failure can be noise on a shared machine, or a rate the controller settles past. */
+export const SWEEP_FAILURES_IN_A_ROW = 2;
 
-/** Whether a sweep point passed: p99 under the limit, nothing lost, the publisher on schedule, every client connected. */
-export function passes(r: LoadResult): boolean {
-  return (
-    r.latency.count > 0 &&
-    r.latency.p99 < P99_LIMIT_MS &&
-    (r.lost ?? 0) <= 0 &&
-    r.publishedPerS >= 0.95 * r.options.rate &&
-    r.connectFailed === 0 &&
-    r.closedDuringRun === 0
-  );
-}
-
-/** A rate sweep for one target: ascending rates, stopping after the first failing point. */
+/** A rate sweep for one target: ascending rates, run until the sweep rule stops it (`sweep`). */
 export interface Sweep {
   readonly target: TargetName;
   /** Set when the sweep ran a proposed server change rather than src/ as it is. */
@@ -30,21 +20,48 @@ export interface Sweep {
   readonly points: readonly LoadResult[];
   /** The highest passing point, if any. */
   readonly best: LoadResult | undefined;
+  /** The rates the plan named (absent in results from before it was recorded). */
+  readonly planned?: readonly number[];
+  /** Why the sweep ended where it did (absent in results from before it was recorded). */
+  readonly stopped?: string;
 }
 
-/** Runs rates in ascending order until one fails. */
+/**
+ * Why a sweep stops after these points, or `undefined` to go on: the last point's publisher fell
+ * short of its target rate, or the last `SWEEP_FAILURES_IN_A_ROW` points all failed.
+ */
+export function stopReason(points: readonly LoadResult[]): string | undefined {
+  const last = points[points.length - 1];
+  if (last === undefined) return undefined;
+  if (!publisherOnTarget(last)) return `the publisher reached ${fmt(last.publishedPerS)}/s of ${fmt(last.options.rate)}/s`;
+  const tail = points.slice(-SWEEP_FAILURES_IN_A_ROW);
+  if (tail.length === SWEEP_FAILURES_IN_A_ROW && tail.every((r) => failuresOf(r).length > 0)) return `${SWEEP_FAILURES_IN_A_ROW} failing rates in a row`;
+  return undefined;
+}
+
+/**
+ * Runs rates in ascending order. A failing point does not end the sweep (the next rate can still
+ * pass: a shared machine's noise, a tick that settles longer), but two failing points in a row do,
+ * and so does one where the publisher fell short of the target rate: the machine cannot offer a higher load.
+ */
 export async function sweep(target: TargetName, rates: readonly number[], base: Omit<LoadOptions, 'target' | 'rate'>, log: (line: string) => void): Promise<Sweep> {
   const points: LoadResult[] = [];
   let best: LoadResult | undefined;
+  let stopped: string | undefined;
   for (const rate of rates) {
     const r = await runLoad({ ...base, target, rate });
     points.push(r);
-    const ok = passes(r);
-    log(`  sweep ${target}${base.proposal ? `+${base.proposal}` : ''}${base.flushMs !== undefined ? ` flush ${base.flushMs} ms` : ''} ${rate}/s: p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, published ${Math.round(r.publishedPerS)}/s, server ${r.cpu.server.toFixed(2)} cores → ${ok ? 'pass' : 'fail'}`);
-    if (!ok) break;
-    best = r;
+    const failed = failuresOf(r);
+    log(
+      `  sweep ${target}${base.proposal ? `+${base.proposal}` : ''}${base.flushMs !== undefined ? ` flush ${base.flushMs} ms` : ''} ${rate}/s: ` +
+        `published ${Math.round(r.publishedPerS)}/s, p99 ${r.latency.p99} ms, lost ${r.lost ?? '?'}, server ${r.cpu.server.toFixed(2)} cores` +
+        `${r.tick ? `, tick ${r.tick.medianMs} ms (max ${r.tick.highestMs})` : ''} → ${failed.length === 0 ? 'pass' : `fail (${failed.join(', ')})`}; bound: ${r.bound}`,
+    );
+    if (failed.length === 0) best = r;
+    stopped = stopReason(points);
+    if (stopped !== undefined) break;
   }
-  return { target, proposal: base.proposal, flushMs: base.flushMs, points, best };
+  return { target, proposal: base.proposal, flushMs: base.flushMs, points, best, planned: rates, stopped: stopped ?? 'every planned rate run' };
 }
 
 /** The machine a suite ran on. */

@@ -38,8 +38,8 @@ export interface RunningTarget {
   ingested(timeoutMs?: number): Promise<number | undefined>;
   /** Our server only: rejected events and events its seq tracking counted as lost. */
   faults(): Promise<{ rejected: number; seqLost: number } | undefined>;
-  /** Our server only: its flush tick now (ms), or `undefined` when it does not say (a build without adaptive ticks). */
-  flushTickMs(): Promise<number | undefined>;
+  /** One look at the server while it runs (one request): what it ingested, and (ours) its flush tick and log lag. */
+  sample(timeoutMs?: number): Promise<ServerSample>;
   stop(): Promise<void>;
 }
 
@@ -58,8 +58,18 @@ export function sumCounter(text: string, name: string): number | undefined {
 
 /** Our server's counters the bench checks: messages taken from Redis, rejected, and missing from seq gaps. */
 export const OUR_COUNTERS = { ingested: 'pmarb_events_in_total', rejected: 'pmarb_events_rejected_total', seqLost: 'pmarb_events_lost_total' } as const;
-/** Our server's gauge of its current flush tick. */
-const FLUSH_TICK_GAUGE = 'pmarb_flush_tick_ms';
+/** Our server's gauges sampled while it runs: its flush tick, and how far ingest is behind the log. */
+export const OUR_GAUGES = { tickMs: 'pmarb_flush_tick_ms', logLagS: 'pmarb_log_lag_seconds' } as const;
+
+/** What one look at a running server shows; a field is `undefined` when the server does not say. */
+export interface ServerSample {
+  /** Events taken from Redis so far. */
+  readonly ingested: number | undefined;
+  /** Our server's flush tick now (ms; absent in a build without adaptive ticks). */
+  readonly tickMs: number | undefined;
+  /** Our server's log lag now: age of the last entry applied while entries wait behind it (s; 0 at the head). */
+  readonly logLagS: number | undefined;
+}
 
 /** Starts a target and resolves once it answers GET /health. */
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
@@ -132,10 +142,15 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       if (text === undefined) return undefined;
       return { rejected: sumCounter(text, OUR_COUNTERS.rejected) ?? 0, seqLost: sumCounter(text, OUR_COUNTERS.seqLost) ?? 0 };
     },
-    async flushTickMs() {
-      if (options.name !== 'ours') return undefined;
-      const text = await getText(`${base}/metrics`);
-      return text === undefined ? undefined : sumCounter(text, FLUSH_TICK_GAUGE);
+    async sample(timeoutMs = 2_000) {
+      if (options.name !== 'ours') {
+        const stats = (await getJson(`${base}/stats`, timeoutMs)) as { ingested?: number } | undefined;
+        return { ingested: stats?.ingested, tickMs: undefined, logLagS: undefined };
+      }
+      // Every metric lives on the admin listener (the public port has no /metrics).
+      const text = await getText(`${admin}/metrics`, timeoutMs);
+      if (text === undefined) return { ingested: undefined, tickMs: undefined, logLagS: undefined };
+      return { ingested: sumCounter(text, OUR_COUNTERS.ingested), tickMs: sumCounter(text, OUR_GAUGES.tickMs), logLagS: sumCounter(text, OUR_GAUGES.logLagS) };
     },
     async stop() {
       if (child.exitCode !== null) return;

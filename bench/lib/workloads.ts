@@ -1,3 +1,4 @@
+import type { RunKey } from '../../src/eventlog';
 import { AGENT_CHANNELS, CATALOG, encodeEvent, type EventTag, type OutgoingEvent } from '../../src/events';
 
 /** A named workload: what clients subscribe to and what the publisher sends. */
@@ -53,10 +54,11 @@ export function workloadOf(name: WorkloadName): Workload {
   return name === 'mixed' ? MIXED : TRADES;
 }
 
-/** One message to publish: the channel (without prefix) and its JSON text. */
+/** One message to publish: the channel (without prefix), its JSON text, and its run key (known here, so never parsed back). */
 export interface Outgoing {
   readonly channel: string;
   readonly payload: string;
+  readonly key: RunKey;
 }
 
 /** Which agent publishes each tag (seq counters are per agent). */
@@ -93,14 +95,16 @@ type Trade = Record<string, string | boolean>;
 
 /**
  * An endless generator of valid v1 events for a workload. `next(ts)` returns the next
- * message stamped with publish time `ts`; seq counters are per (agent, run) and contiguous.
+ * message stamped with publish time `ts`; seq counters are per (agent, run) and contiguous. Several
+ * sources publishing at once take different runs, seeds and `firstN` (the counter their trade and
+ * request ids are numbered from), so that no two of them name the same trade.
  */
-export function createEventSource(workload: Workload, run: string, seed = 1): { next(ts: string): Outgoing; published(): number } {
+export function createEventSource(workload: Workload, run: string, seed = 1, firstN = 0): { next(ts: string): Outgoing; published(): number } {
   const random = prng(seed);
   const seqs = new Map<string, number>();
   const totalWeight = workload.mix.reduce((sum, [, w]) => sum + w, 0);
   const recent: Trade[] = [];
-  let n = 0;
+  let n = firstN;
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const money = (lo: number, hi: number): string => (lo + random() * (hi - lo)).toFixed(2);
   const price = (): string => (0.05 + random() * 0.9).toFixed(2);
@@ -230,8 +234,8 @@ export function createEventSource(workload: Workload, run: string, seed = 1): { 
       const agent = AGENT_OF[tag];
       const seq = (seqs.get(agent) ?? 0) + 1;
       seqs.set(agent, seq);
-      return { channel: CATALOG[tag].channel, payload: encodeEvent({ type: tag, agent, run, seq, ts, data: dataFor(tag, ts) }) };
+      return { channel: CATALOG[tag].channel, payload: encodeEvent({ type: tag, agent, run, seq, ts, data: dataFor(tag, ts) }), key: { agent, run, seq } };
     },
-    published: () => n,
+    published: () => n - firstN,
   };
 }

@@ -24,7 +24,8 @@ interface Waiting {
 }
 
 /** What the bridge did with a message it heard. */
-export type BridgeOutcome = 'skipped' | 'appended' | 'duplicate' | 'failed' | 'dropped';
+export const BRIDGE_OUTCOMES = ['skipped', 'appended', 'duplicate', 'failed', 'dropped'] as const;
+export type BridgeOutcome = (typeof BRIDGE_OUTCOMES)[number];
 
 /**
  * Most messages waiting for a decision. Beyond, the follower is far behind the head (the messages it

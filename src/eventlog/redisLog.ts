@@ -27,6 +27,11 @@ export interface RedisLogOptions {
   readonly reads?: boolean;
 }
 
+/** The fields of a log entry, as the append scripts write them. */
+const CHANNEL_FIELD = Buffer.from('channel');
+const MESSAGE_FIELD = Buffer.from('message');
+const TIME_FIELD = Buffer.from('time');
+
 type ScriptCall = (...args: (string | Buffer | number)[]) => Promise<unknown>;
 
 interface Scripts {
@@ -112,11 +117,12 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
         let message: Buffer = Buffer.alloc(0);
         let time = 0;
         for (let i = 0; i + 1 < fields.length; i += 2) {
-          const name = (fields[i] as Buffer).toString();
+          const name = fields[i] as Buffer;
           const value = fields[i + 1] as Buffer;
-          if (name === 'channel') channel = value.toString();
-          else if (name === 'message') message = value;
-          else if (name === 'time') time = Number(value.toString());
+          // Compared as bytes: a name made into a string for each field of each entry is garbage at every read.
+          if (name.equals(CHANNEL_FIELD)) channel = value.toString();
+          else if (name.equals(MESSAGE_FIELD)) message = value;
+          else if (name.equals(TIME_FIELD)) time = Number(value.toString());
         }
         entries.push({ pos: Number.parseInt(id.toString(), 10), channel, message, time });
       }

@@ -99,10 +99,41 @@ export function toBig(d: string): Big {
 const ZERO = new Big(0);
 const ONE = new Big(1);
 
+/**
+ * Whether a decimal string in plain notation lies within 0..1, read off its digits (prices and
+ * shares come in every event; converting with `Number` costs several times more), or
+ * `undefined` when the string has an exponent or a whole part above 1, for `Number`/`Big` to
+ * decide. Only for strings `isDecimalString` accepts.
+ */
+export function plainWithinUnit(d: string): boolean | undefined {
+  const n = d.length;
+  const sign = d.charCodeAt(0);
+  let i = sign === 43 || sign === 45 ? 1 : 0;
+  while (d.charCodeAt(i) === 48) i++; // leading zeros (past the end charCodeAt is NaN)
+  let one = false;
+  if (d.charCodeAt(i) === 49) {
+    one = true;
+    i++;
+  }
+  let fraction = false; // whether some fraction digit is not 0
+  if (d.charCodeAt(i) === 46) {
+    for (i++; i < n; i++) {
+      const c = d.charCodeAt(i);
+      if (c === 101 || c === 69) return undefined;
+      if (c !== 48) fraction = true;
+    }
+  }
+  if (i < n) return undefined;
+  // -0 and -0.000 are zero; any other negative is below 0. 1.x is above 1 unless x is all zeros.
+  return sign === 45 ? !one && !fraction : !one || !fraction;
+}
+
 /** Codec for a decimal string within 0..1 inclusive. */
 export const Fraction = t.brand(
   Decimal,
   (d): d is Fraction => {
+    const plain = plainWithinUnit(d);
+    if (plain !== undefined) return plain;
     // A string this short has at most 15 significant digits: a double orders it exactly against 0 and 1.
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: either path orders the value against 0 and 1 exactly
     if (d.length <= 15) {

@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/Either';
 import type * as t from 'io-ts';
-import { CATALOG, tagFor, type Event, type EventMeta } from './event';
+import { CATALOG, type Event, type EventMeta, type EventTag } from './event';
 import { EnvelopeV1, LegacyEnvelope, runOf } from './envelope';
 import { describeErrors } from './report';
-import { isAgentChannel } from './channels';
+import { AGENT_CHANNELS, type AgentChannel } from './channels';
+import { INVALID, decodeCheck, fastCheck, type Check } from './check';
 
 /** Why a message was rejected: the label metrics and `/rejected` count by. */
 export type RejectReason =
@@ -40,17 +41,72 @@ export interface DecodeOptions {
   readonly maxBytes?: number;
 }
 
+/** What decoding needs for one (channel, wire type): the event's tag and home channel, its payload codec and check. */
+interface Route {
+  readonly tag: EventTag;
+  readonly channel: AgentChannel;
+  readonly codec: t.Decoder<unknown, unknown>;
+  readonly check: Check<unknown>;
+}
+
+/** How a decoding checks the values it parsed: compiled guards first, or io-ts alone (see `decodeEventByIoTs`). */
+interface Checks {
+  readonly envelopeV1: Check<EnvelopeV1>;
+  readonly legacyEnvelope: Check<LegacyEnvelope>;
+  /**
+   * Channel → wire type → route: every agent channel, with the types the catalog has on it
+   * (`tagFor` and `isAgentChannel` in one table, so an event costs two lookups).
+   */
+  readonly routes: ReadonlyMap<string, ReadonlyMap<string, Route>>;
+}
+
+function routesWith(check: (codec: t.Decoder<unknown, unknown>) => Check<unknown>): Checks['routes'] {
+  const byChannel = new Map<string, Map<string, Route>>(AGENT_CHANNELS.map((channel) => [channel, new Map()]));
+  for (const tag of Object.keys(CATALOG) as EventTag[]) {
+    const { channel, wireType, codec } = CATALOG[tag];
+    byChannel.get(channel)?.set(wireType, { tag, channel, codec, check: check(codec) });
+  }
+  return byChannel;
+}
+
+/** The definition: io-ts decodes every value. */
+const BY_IO_TS: Checks = {
+  envelopeV1: decodeCheck(EnvelopeV1),
+  legacyEnvelope: decodeCheck(LegacyEnvelope),
+  routes: routesWith(decodeCheck),
+};
+
+/** The same answers, cheaper: a compiled guard before io-ts (check.ts). */
+const FAST: Checks = {
+  envelopeV1: fastCheck(EnvelopeV1),
+  legacyEnvelope: fastCheck(LegacyEnvelope),
+  routes: routesWith(fastCheck),
+};
+
 /**
  * Bytes from a channel → a typed event, or a `Rejected` saying why not.
  * The codec is chosen by (channel, type) before decoding, so errors name exact paths.
  */
 export function decodeEvent(channel: string, raw: Buffer | string, options?: DecodeOptions): E.Either<Rejected, Event> {
+  return decodeWith(FAST, channel, raw, options);
+}
+
+/**
+ * `decodeEvent` by io-ts alone, with none of its shortcuts: the definition `decodeEvent` is tested
+ * equal to (test/events/fastDecode.test.ts), and the baseline benches compare it with.
+ */
+export function decodeEventByIoTs(channel: string, raw: Buffer | string, options?: DecodeOptions): E.Either<Rejected, Event> {
+  return decodeWith(BY_IO_TS, channel, raw, options);
+}
+
+function decodeWith(checks: Checks, channel: string, raw: Buffer | string, options: DecodeOptions | undefined): E.Either<Rejected, Event> {
   const maxBytes = options?.maxBytes ?? DEFAULT_MAX_EVENT_BYTES;
   // Stryker disable next-line ConditionalExpression: a Buffer's byteLength is its length
   const bytes = typeof raw === 'string' ? Buffer.byteLength(raw) : raw.length;
 
   if (bytes > maxBytes) return reject(channel, raw, bytes, 'too_large', `Message of ${bytes} bytes exceeds the limit of ${maxBytes} bytes`);
-  if (!isAgentChannel(channel)) return reject(channel, raw, bytes, 'unknown_channel', `Unknown channel "${channel}"`);
+  const types = checks.routes.get(channel);
+  if (types === undefined) return reject(channel, raw, bytes, 'unknown_channel', `Unknown channel "${channel}"`);
 
   // `toString()` without arguments is UTF-8 and skips the encoding lookup `toString('utf8')` does.
   // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: JSON.parse reads a Buffer as its UTF-8 text
@@ -76,7 +132,7 @@ export function decodeEvent(channel: string, raw: Buffer | string, options?: Dec
   let payload: unknown;
   let meta: EventMeta;
   if (Object.prototype.hasOwnProperty.call(json, 'v')) {
-    const envelope = check(EnvelopeV1, json);
+    const envelope = checks.envelopeV1(json);
     if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(EnvelopeV1, json), ''));
     const { id, agent, seq, ts, as_of } = envelope;
     const run = runOf(id, agent, seq);
@@ -87,44 +143,26 @@ export function decodeEvent(channel: string, raw: Buffer | string, options?: Dec
     payload = envelope.data;
     meta = as_of === undefined ? { agent, id, run, seq, ts } : { agent, id, run, seq, ts, asOf: as_of };
   } else {
-    const envelope = check(LegacyEnvelope, json);
+    const envelope = checks.legacyEnvelope(json);
     if (envelope === INVALID) return reject(channel, raw, bytes, 'bad_envelope', describeErrors(errorsOf(LegacyEnvelope, json), ''));
     type = envelope.type;
     payload = envelope.data;
     meta = { agent: envelope.agent, id: null, run: null, seq: null, ts: null };
   }
 
-  const tag = tagFor(channel, type);
-  if (tag === undefined) return reject(channel, raw, bytes, 'unknown_type', `Unknown event type "${type}" on channel ${channel}`);
-  const { codec, channel: home } = CATALOG[tag];
-  const data = check(codec as t.Type<unknown>, payload);
-  if (data === INVALID) return reject(channel, raw, bytes, 'bad_data', describeErrors(errorsOf(codec as t.Type<unknown>, payload), 'data'));
-  return E.right({ type: tag, channel: home, meta, data } as Event);
+  const route = types.get(type);
+  if (route === undefined) return reject(channel, raw, bytes, 'unknown_type', `Unknown event type "${type}" on channel ${channel}`);
+  const data = route.check(payload);
+  if (data === INVALID) return reject(channel, raw, bytes, 'bad_data', describeErrors(errorsOf(route.codec, payload), 'data'));
+  return E.right({ type: route.tag, channel: route.channel, meta, data } as Event);
 }
 
 function reject(channel: string, raw: Buffer | string, bytes: number, reason: RejectReason, message: string): E.Either<Rejected, Event> {
   return E.left({ channel, reason, message, sample: sampleOf(raw), bytes });
 }
 
-/** What `check` returns for a value its codec refuses: unlike `undefined`, never a decoded value. */
-const INVALID: unique symbol = Symbol('invalid');
-
-/**
- * `codec.decode`'s value, or `INVALID` when it fails, with the type guard tried first: for a
- * valid value (nearly every message) it allocates no validation contexts nor an `Either`. Our
- * codecs never transform, so a value that passes `is` is exactly what `decode` would return;
- * only a value the guard refuses pays for `decode` (which may still accept it, e.g. a missing
- * `t.unknown` field).
- */
-function check<A, O>(codec: t.Type<A, O, unknown>, u: unknown): A | typeof INVALID {
-  // Stryker disable next-line ConditionalExpression: a value the guard accepts decodes to itself (our codecs never transform)
-  if (codec.is(u)) return u;
-  const result = codec.decode(u);
-  return result._tag === 'Right' ? result.right : INVALID;
-}
-
-/** The errors `decode` reports for a value `check` refused (the failure path: decodes again, to keep the hot path lean). */
-function errorsOf<A, O>(codec: t.Type<A, O, unknown>, u: unknown): t.Errors {
+/** The errors `decode` reports for a value a `Check` refused (the failure path: decodes again, to keep the hot path lean). */
+function errorsOf<A>(codec: t.Decoder<unknown, A>, u: unknown): t.Errors {
   const result = codec.decode(u);
   return result._tag === 'Left' ? result.left : [];
 }

@@ -119,6 +119,52 @@ export function isUnsafeKey(key: string): boolean {
 }
 
 /**
+ * The codec `safeRecord` builds. A class of its own, with its key and value codecs in view, so
+ * that `compileGuard` (guard.ts) can recognise it as it recognises io-ts's own kinds.
+ */
+export class SafeRecordType<K extends t.Mixed, V extends t.Mixed> extends t.Type<
+  Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>,
+  Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>,
+  unknown
+> {
+  readonly _tag = 'SafeRecordType' as const;
+
+  constructor(
+    name: string,
+    readonly key: K,
+    readonly value: V,
+  ) {
+    type A = Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>;
+    super(
+      name,
+      (u): u is A => t.UnknownRecord.is(u) && Object.keys(u).every((k) => !isUnsafeKey(k) && key.is(k) && value.is(u[k])),
+      (u, c) => {
+        if (!t.UnknownRecord.is(u)) return t.failure(u, c);
+        const errors: t.ValidationError[] = [];
+        const out: Record<string, unknown> = {};
+        for (const k of Object.keys(u)) {
+          if (isUnsafeKey(k)) return t.failure(k, t.appendContext(c, k, t.never, k), `unsafe key "${k}"`);
+          const checkedKey = key.validate(k, t.appendContext(c, k, key, k));
+          if (E.isLeft(checkedKey)) {
+            errors.push(...checkedKey.left);
+            continue;
+          }
+          const checkedValue = value.validate(u[k], t.appendContext(c, k, value, u[k]));
+          if (E.isLeft(checkedValue)) errors.push(...checkedValue.left);
+          else out[k] = checkedValue.right;
+        }
+        return errors.length > 0 ? t.failures(errors) : t.success(out as A);
+      },
+      (a) => {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(a)) out[k] = value.encode(v);
+        return out as Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>;
+      },
+    );
+  }
+}
+
+/**
  * A `{ key: value }` map whose keys come from data (market ids, strategy names, venues).
  * Every key is optional and checked: a bad key is an error, never silently dropped (io-ts's
  * `t.record` strips such entries, and with a finite key type requires every key).
@@ -129,34 +175,6 @@ export function safeRecord<K extends t.Mixed, V extends t.Mixed>(
   key: K,
   value: V,
   name = `{ [K in ${key.name}]?: ${value.name} }`,
-): t.Type<Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>, Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>, unknown> {
-  type A = Partial<Record<t.TypeOf<K>, t.TypeOf<V>>>;
-  const is = (u: unknown): u is A =>
-    t.UnknownRecord.is(u) && Object.keys(u).every((k) => !isUnsafeKey(k) && key.is(k) && value.is(u[k]));
-  return new t.Type(
-    name,
-    is,
-    (u, c) => {
-      if (!t.UnknownRecord.is(u)) return t.failure(u, c);
-      const errors: t.ValidationError[] = [];
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(u)) {
-        if (isUnsafeKey(k)) return t.failure(k, t.appendContext(c, k, t.never, k), `unsafe key "${k}"`);
-        const checkedKey = key.validate(k, t.appendContext(c, k, key, k));
-        if (E.isLeft(checkedKey)) {
-          errors.push(...checkedKey.left);
-          continue;
-        }
-        const checkedValue = value.validate(u[k], t.appendContext(c, k, value, u[k]));
-        if (E.isLeft(checkedValue)) errors.push(...checkedValue.left);
-        else out[k] = checkedValue.right;
-      }
-      return errors.length > 0 ? t.failures(errors) : t.success(out as A);
-    },
-    (a) => {
-      const out: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(a)) out[k] = value.encode(v);
-      return out as Partial<Record<t.OutputOf<K>, t.OutputOf<V>>>;
-    },
-  );
+): SafeRecordType<K, V> {
+  return new SafeRecordType(name, key, value);
 }

@@ -4,8 +4,19 @@ export type Operation =
   | { readonly op: 'remove'; readonly path: string }
   | { readonly op: 'replace'; readonly path: string; readonly value: unknown };
 
-/** How far ahead the array diff looks for an item it can keep: bounds the work on unrelated arrays. */
+/**
+ * How far ahead the array diff looks for an item it can keep, after its first search: bounds the work
+ * on unrelated arrays. The first search looks through the whole array, so a window whose front moved
+ * by any amount (a bounded series that dropped more than this many points in one tick) is still
+ * removes at the front and adds at the back, not a replace of every item.
+ */
 const LOOKAHEAD = 64;
+
+/**
+ * The shortest array the diff replaces whole when it kept none of its items and needed an op per
+ * item: below it, the ops' paths cost next to nothing.
+ */
+const WHOLE_ARRAY_MIN = 8;
 
 /** A key as one RFC 6901 JSON Pointer segment (`~` → `~0`, `/` → `~1`). */
 export function escapePointer(key: string): string {
@@ -27,13 +38,13 @@ export interface KnownSplice {
 
 /**
  * Whether the walk below would see `splice` as removes at the front and adds at the back: it
- * does when nothing is dropped, or when a kept item (an object, found within the lookahead)
- * follows the dropped ones; otherwise the walk is left to decide.
+ * does when nothing is dropped, or when a kept item (an object, which its first search finds
+ * wherever it is) follows the dropped ones; otherwise the walk is left to decide.
  */
 function isPlainSplice({ before, after, dropped }: KnownSplice): boolean {
   if (dropped === 0) return true;
   const first = after[0];
-  return dropped < before.length && dropped <= LOOKAHEAD && typeof first === 'object' && first !== null;
+  return dropped < before.length && typeof first === 'object' && first !== null;
 }
 
 /** The splice the running `diff` may use; module scratch, so the recursion carries no extra argument. */
@@ -137,19 +148,25 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
     for (let j = before.length - known.dropped; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
     return;
   }
+  const start = ops.length;
+  /** Whether an item was kept by identity (a found item is met by the in-place check next). */
+  let kept = false;
   let i = 0;
   let j = 0;
+  let reach = Math.max(before.length, after.length);
   while (i < before.length && j < after.length) {
     // Stryker disable next-line ConditionalExpression,BlockStatement: a fast path; without it an item kept in place is found by neither search and diffed with itself (no ops)
     if (before[i] === after[j]) {
+      kept = true;
       i++;
       j++;
       continue;
     }
     // Stryker disable next-line ArithmeticOperator: searching from j - 1 finds only items already placed, which in JSON states are never one reference twice
-    const inserted = findAhead(after, j + 1, before[i]);
+    const inserted = findAhead(after, j + 1, before[i], reach);
     // Stryker disable next-line ArithmeticOperator: likewise for i - 1
-    const removed = findAhead(before, i + 1, after[j]);
+    const removed = findAhead(before, i + 1, after[j], reach);
+    reach = LOOKAHEAD;
     if (inserted >= 0 && (removed < 0 || inserted - j <= removed - i)) {
       for (; j < inserted; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
     } else if (removed >= 0) {
@@ -162,11 +179,17 @@ function diffArrays(before: readonly unknown[], after: readonly unknown[], path:
   }
   for (let k = j + before.length - i - 1; k >= j; k--) ops.push({ op: 'remove', path: `${path}/${k}` });
   for (; j < after.length; j++) ops.push({ op: 'add', path: `${path}/${j}`, value: after[j] });
+  if (!kept && path !== '' && after.length >= WHOLE_ARRAY_MIN && ops.length - start >= after.length) {
+    // Nothing kept and at least an op per item: a window replaced through and through. One replace of
+    // the array is smaller than an op (with its path) per item, and cheaper to apply.
+    ops.length = start;
+    ops.push({ op: 'replace', path, value: after });
+  }
 }
 
-function findAhead(items: readonly unknown[], from: number, target: unknown): number {
+function findAhead(items: readonly unknown[], from: number, target: unknown, reach: number): number {
   if (typeof target !== 'object' || target === null) return -1; // only shared references identify an item
-  const end = Math.min(items.length, from + LOOKAHEAD);
+  const end = Math.min(items.length, from + reach);
   for (let k = from; k < end; k++) if (items[k] === target) return k;
   return -1;
 }

@@ -46,25 +46,34 @@ export function inDraftScope<T>(scope: WeakSet<object>, reduce: () => T): T {
  * and returned as is; any other map is copied, as `setKey` does.
  */
 export function draftSet<V>(map: Readonly<Record<string, V>>, key: string, value: V): Readonly<Record<string, V>> {
-  if (drafts?.has(map) === true) {
+  if (isDraft(map)) {
     (map as Record<string, V>)[key] = value;
     return map;
   }
   const copy = setKey(map, key, value);
-  if (copy !== map) drafts?.add(copy);
-  return copy;
+  return copy === map ? map : asDraft(copy);
+}
+
+/** Whether `value` was made in the current draft scope, and so may be changed in place (see `draftSet`). */
+export function isDraft(value: object): boolean {
+  return drafts?.has(value) === true;
+}
+
+/** `value`, which the caller just made, marked as made in the current draft scope (if any): see `isDraft`. */
+export function asDraft<T extends object>(value: T): T {
+  drafts?.add(value);
+  return value;
 }
 
 /** `map` without `key`: `deleteKey`, in place for a map made in the current draft scope (see `draftSet`). */
 export function draftDelete<V>(map: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
-  if (drafts?.has(map) === true) {
+  if (isDraft(map)) {
     // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- a map of data keys, made in this scope
     delete (map as Record<string, V>)[key];
     return map;
   }
   const copy = deleteKey(map, key);
-  if (copy !== map) drafts?.add(copy);
-  return copy;
+  return copy === map ? map : asDraft(copy);
 }
 
 /** `map` without `key`, or `map` itself when it has no such key. */

@@ -1,7 +1,7 @@
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
-import { own } from './keys';
+import { asDraft, isDraft, own } from './keys';
 import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
@@ -77,8 +77,8 @@ export const portfolioSummary: DerivedProjection<PortfolioSummaryState, Portfoli
     equity_curve: [],
   },
   evolve(state, sources, event) {
+    if (lastDerived !== undefined && state === lastDerived.state && sameInputs(lastDerived.inputs, sources)) return state;
     const inputs = inputsOf(sources);
-    if (state === lastDerived.state && sameInputs(lastDerived.inputs, inputs)) return state;
     const next = derive(state, inputs, event);
     lastDerived = { state: next, inputs };
     return next;
@@ -118,26 +118,24 @@ function inputsOf({ agents, trades, risk, strategies }: PortfolioSources): Input
  * The last derivation: most events change only parts of the sources the summary does not show
  * (heartbeats, request counts), and then the same state comes back without recomputing it.
  */
-let lastDerived: { state: PortfolioSummaryState | undefined; inputs: Inputs | undefined } = {
-  state: undefined,
-  inputs: undefined,
-};
+let lastDerived: { readonly state: PortfolioSummaryState; readonly inputs: Inputs } | undefined;
 
-function sameInputs(a: Inputs | undefined, b: Inputs): boolean {
+/** Whether `sources` hold the very inputs `a` was taken from: compared where they are, so most events allocate nothing here. */
+function sameInputs(a: Inputs, { agents, trades, risk, strategies }: PortfolioSources): boolean {
+  const totals = strategyTotals(strategies.strategies);
   return (
-    a !== undefined &&
-    a.allocatorCapital === b.allocatorCapital &&
-    a.bankroll === b.bankroll &&
-    a.riskValue === b.riskValue &&
-    a.halted === b.halted &&
-    a.marked === b.marked &&
-    a.unrealised === b.unrealised &&
-    a.asOf === b.asOf &&
-    a.exposure === b.exposure &&
-    a.tradeCount === b.tradeCount &&
-    a.totals.realised === b.totals.realised &&
-    a.totals.wins === b.totals.wins &&
-    a.totals.losses === b.totals.losses
+    a.allocatorCapital === agents.allocator.total_capital &&
+    a.bankroll === risk.bankroll &&
+    a.riskValue === risk.current_value &&
+    a.halted === risk.halted &&
+    a.marked === risk.marked_value &&
+    a.unrealised === risk.unrealised_pnl &&
+    a.asOf === risk.as_of &&
+    a.exposure === risk.exposure_by_venue &&
+    a.tradeCount === trades.trade_count &&
+    a.totals.realised === totals.realised &&
+    a.totals.wins === totals.wins &&
+    a.totals.losses === totals.losses
   );
 }
 
@@ -258,11 +256,23 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   if (value === null || last?.value === value) return curve;
   const asOf = event.meta.asOf ?? null;
   const point: EquityPoint = { ts: eventTime(event), as_of: asOf, value };
-  if (last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf)) {
+  const replacesLast = last !== undefined && asOf !== null && last.as_of !== null && sameMinute(last.as_of, asOf);
+  // A curve made earlier in the draft scope changes in place: under load, value changes many times per
+  // tick, and each copy below moves up to 500 points (see `inDraftScope`).
+  if (isDraft(curve)) {
+    const draft = curve as EquityPoint[];
+    if (replacesLast) draft[draft.length - 1] = point;
+    else {
+      if (draft.length >= MAX_EQUITY_POINTS) draft.shift();
+      draft.push(point);
+    }
+    return draft;
+  }
+  if (replacesLast) {
     lastSplice = undefined;
     const next = curve.slice();
     next[next.length - 1] = point;
-    return next;
+    return asDraft(next);
   }
   // One copy, allocated at its final size: this runs on every change of value, with up to 500 points.
   const from = curve.length >= MAX_EQUITY_POINTS ? curve.length - MAX_EQUITY_POINTS + 1 : 0;
@@ -270,7 +280,7 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
   for (let i = from; i < curve.length; i++) next[i - from] = curve[i] as EquityPoint;
   next[next.length - 1] = point;
   lastSplice = { before: curve, after: next, dropped: from };
-  return next;
+  return asDraft(next);
 }
 
 /** Whether two ISO-8601 times fall in the same minute (compared as instants, whatever their zones). */

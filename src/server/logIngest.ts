@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { EventBus } from '../bus';
 import type { ServerConfig } from '../config';
 import { AGENT_CHANNELS, type RejectReason } from '../events';
-import { Bridge, LogFollower, Publisher, type EventLog, type LogEntry } from '../eventlog';
+import { Bridge, BRIDGE_OUTCOMES, LogFollower, Publisher, type BridgeOutcome, type EventLog, type LogEntry } from '../eventlog';
 import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } from '../pipeline/checkpoint';
 import { reduceEntry, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
@@ -75,11 +75,13 @@ export class LogIngest {
     this.log = deps.logger.child({ module: 'log' });
     this.eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, deps.metrics.eventsIn.labels({ channel: c })]));
     this.bridgePublisher = new Publisher(deps.log, { publish: false });
+    // Bound once: every message heard on pub/sub is counted, and looking a label up costs more than the count.
+    const bridged = Object.fromEntries(BRIDGE_OUTCOMES.map((o) => [o, deps.metrics.bridged.labels({ outcome: o })])) as Record<BridgeOutcome, { inc(): void }>;
     this.bridge = new Bridge({
       append: (channel, message, key) => this.bridgePublisher.publish(channel, message, key),
       readsIssued: () => this.follower?.readsIssued ?? 0,
       loggedSeq: (agent, run) => this.projections.lastSeq(agent, run),
-      count: (outcome) => deps.metrics.bridged.inc({ outcome }),
+      count: (outcome) => bridged[outcome].inc(),
     });
   }
 

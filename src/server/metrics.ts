@@ -1,4 +1,5 @@
 import * as client from 'prom-client';
+import { BRIDGE_OUTCOMES } from '../eventlog/bridge';
 
 /**
  * `counter` with a series at 0 for each of its known `outcomes`: an outcome that has not happened yet
@@ -72,7 +73,7 @@ export function createMetrics() {
         labelNames: ['outcome'] as const,
         registers,
       }),
-      ['skipped', 'appended', 'duplicate', 'failed', 'dropped'],
+      BRIDGE_OUTCOMES,
     ),
     resumes: withOutcomes(
       new client.Counter({

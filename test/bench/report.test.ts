@@ -1,40 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkTargets } from '../../bench/lib/report';
-import type { LoadResult } from '../../bench/lib/scenario';
-import { passes, type SuiteResult } from '../../bench/lib/suite';
+import { checkIssue15, checkTargets, passesUpTo } from '../../bench/lib/report';
+import type { SuiteResult, Sweep } from '../../bench/lib/suite';
 import type { TargetName } from '../../bench/lib/targets';
+import { loadResult } from './loadResult';
 
-/** A load result with plausible defaults; tests override what they check. */
-function run(target: TargetName, rate: number, over: Partial<LoadResult> = {}): LoadResult {
-  return {
-    options: { target, workload: 'trades', clients: 1_000, rate, durationS: 10, flushMs: undefined, fullClients: 0, sampleEvery: 1, cpuProf: false },
-    clientProcs: 2,
-    connected: 1_000,
-    connectFailed: 0,
-    windowS: 9,
-    publishedPerS: rate,
-    publishedTotal: rate * 10,
-    publisherMaxBehind: 0,
-    ingestedTotal: rate * 10,
-    ingestedPerS: rate,
-    lost: 0,
-    framesPerS: 1_000,
-    bytesPerS: 1e6,
-    latency: { count: 1_000, p50: 10, p99: 100, p999: 150, max: 200, mean: 20 },
-    cpu: { server: 0.5, clients: 0.5, clientsMax: 0.3, publisher: 0.1, redis: 0.05, kernelIrq: 0.1, other: 0 },
-    serverCpuMsPer1kFrames: 1,
-    serverCpuMsPer1kEvents: 10,
-    serverRssMb: { idle: 100, connected: 120, end: 120 },
-    closedDuringRun: 0,
-    gaps: 0,
-    serverFaults: undefined,
-    convergence: undefined,
-    bound: 'x',
-    backgroundCores: 0,
-    timeline: [],
-    ...over,
-  };
-}
+const run = loadResult;
 
 function suite(over: Partial<SuiteResult>): SuiteResult {
   return {
@@ -51,17 +21,6 @@ function suite(over: Partial<SuiteResult>): SuiteResult {
     ...over,
   };
 }
-
-describe('passes', () => {
-  it('needs p99 under 250 ms, nothing lost, the publisher on schedule and every client kept', () => {
-    expect(passes(run('ours', 100))).toBe(true);
-    expect(passes(run('ours', 100, { latency: { count: 1, p50: 1, p99: 250, p999: 1, max: 1, mean: 1 } }))).toBe(false);
-    expect(passes(run('ours', 100, { lost: 1 }))).toBe(false);
-    expect(passes(run('ours', 100, { publishedPerS: 90 }))).toBe(false);
-    expect(passes(run('ours', 100, { closedDuringRun: 1 }))).toBe(false);
-    expect(passes(run('ours', 100, { latency: { count: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0 } }))).toBe(false);
-  });
-});
 
 describe('checkTargets', () => {
   const sweep = (target: TargetName, best: number, cpuPer1k: number) => {
@@ -88,5 +47,36 @@ describe('checkTargets', () => {
     const fastButFlush100 = run('ours', 1_000, { options: { ...slow.options, flushMs: 100 } });
     const result = suite({ mixed: [{ ...fastButFlush100 }, { ...slow, options: { ...slow.options, workload: 'mixed' } }] });
     expect(find(result, 'mixed, 1,000 clients')?.pass).toBe(false);
+  });
+});
+
+describe('passesUpTo', () => {
+  const sweep = (points: Sweep['points']): Sweep => ({ target: 'ours', points, best: undefined });
+  const slow = { latency: { count: 1, p50: 1, p99: 400, p999: 1, max: 1, mean: 1 } };
+
+  it('given a failing point followed by a passing one, then every rate passes only up to the one before the failure', () => {
+    expect(passesUpTo(sweep([run('ours', 10), run('ours', 20, slow), run('ours', 30)]))).toBe(10);
+  });
+
+  it('given a first point that fails, then no rate passes throughout', () => {
+    expect(passesUpTo(sweep([run('ours', 10, slow), run('ours', 20)]))).toBeUndefined();
+  });
+});
+
+describe('checkIssue15', () => {
+  const slow = { latency: { count: 1, p50: 1, p99: 400, p999: 1, max: 1, mean: 1 } };
+  const ours = (points: Sweep['points']): Sweep => ({ target: 'ours', points, best: undefined });
+  const find = (result: SuiteResult) => checkIssue15(result)[0];
+
+  it('given every rate passing up to 50,000/s, then the sweep target passes', () => {
+    expect(find(suite({ sweeps: [ours([run('ours', 20_000), run('ours', 50_000), run('ours', 60_000, slow)])] }))?.pass).toBe(true);
+  });
+
+  it('given a failure below 50,000/s, then the target is missed even when a higher rate passes', () => {
+    expect(find(suite({ sweeps: [ours([run('ours', 20_000), run('ours', 40_000, slow), run('ours', 50_000)])] }))?.pass).toBe(false);
+  });
+
+  it('given a sweep with a fixed flush interval only, then the target is not measured', () => {
+    expect(find(suite({ sweeps: [{ ...ours([run('ours', 50_000)]), flushMs: 100 }] }))?.pass).toBeUndefined();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import Big from 'big.js';
-import { Decimal, Fraction, MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS, isDecimalString, toBig, toPlain } from '../../src/events/decimal';
+import { Decimal, Fraction, MAX_EXPONENT, MAX_SIGNIFICANT_DIGITS, isDecimalString, plainWithinUnit, toBig, toPlain } from '../../src/events/decimal';
 import { arbAmount, arbDecimal, arbFraction, arbPnl } from './arbitraries';
 
 const FORTY_DIGITS = '1234567890123456789012345678901234567890';
@@ -104,6 +104,49 @@ describe('fractions', () => {
   it.each(['1.0000001', '-0.1', '-1E-8', '1E+1', '2', '+1.01', 'abc', ''])('rejects %j without throwing', (s) => {
     expect(() => Fraction.is(s)).not.toThrow();
     expect(Fraction.is(s)).toBe(false);
+  });
+});
+
+describe('plainWithinUnit', () => {
+  /** Decimal strings near 0 and 1, in plain and exponent notation: signs, leading zeros, trailing zeros, long fractions. */
+  const arbNearUnit = fc
+    .tuple(
+      fc.constantFrom('', '+', '-'),
+      fc.constantFrom('0', '1', '00', '01', '0000', '10', '2', '9'),
+      fc.option(fc.string({ unit: fc.constantFrom('0', '0', '0', '1', '5', '9'), minLength: 1, maxLength: 42 })),
+      fc.option(fc.constantFrom('E+0', 'e-1', 'E1', 'E-30', 'e+2'), { freq: 4 }),
+    )
+    .map(([sign, whole, fraction, exponent]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}${exponent ?? ''}`)
+    .filter(isDecimalString);
+
+  it('given decimal strings near 0 and 1, then where it answers it says what big.js says, and Fraction always does', () => {
+    let answered = 0;
+    fc.assert(
+      fc.property(arbNearUnit, (d) => {
+        const exact = toBig(d).gte(0) && toBig(d).lte(1);
+        const plain = plainWithinUnit(d);
+        if (plain !== undefined) {
+          answered++;
+          expect(plain).toBe(exact);
+        }
+        expect(Fraction.is(d)).toBe(exact);
+      }),
+      { numRuns: 5_000 },
+    );
+    expect(answered).toBeGreaterThan(500); // the plain strings, the fast path itself, are a good share
+  });
+
+  it.each([
+    ['0', true],
+    ['-0.000', true],
+    ['1.000', true],
+    ['001', true],
+    ['1.0001', false],
+    ['-0.0001', false],
+    ['2', undefined],
+    ['0.5E+0', undefined],
+  ])('given %s, then it says %s', (d, answer) => {
+    expect(plainWithinUnit(d)).toBe(answer);
   });
 });
 

@@ -170,17 +170,61 @@ describe('diff: the exact ops of hand-worked cases', () => {
     ]);
   });
 
-  it('given a kept item further ahead than the lookahead, then the walk does not find it and patches by position', () => {
+  it('given a window whose front moved by more than the lookahead, then the first search still finds it: removes at the front, adds at the back', () => {
+    const before = Array.from({ length: 500 }, (_, i) => item(i));
+    const after = [...before.slice(100), ...Array.from({ length: 100 }, (_, i) => item(1000 + i))];
+    expect(diff({ curve: before }, { curve: after })).toEqual([
+      ...Array.from({ length: 100 }, () => ({ op: 'remove', path: '/curve/0' })),
+      ...after.slice(400).map((value, k) => ({ op: 'add', path: `/curve/${400 + k}`, value })),
+    ]);
+    // 100 new items ahead of the whole array: found by the first search too, 100 adds.
+    const prepended = [...Array.from({ length: 100 }, (_, i) => item(2000 + i)), ...before];
+    expect(diff(before, prepended)).toEqual(prepended.slice(0, 100).map((value, j) => ({ op: 'add', path: `/${j}`, value })));
+  });
+
+  it('given a kept item further ahead than the lookahead after the first search, then the walk does not find it and patches by position', () => {
     const before = Array.from({ length: 70 }, (_, i) => item(i));
-    const after = [...Array.from({ length: 65 }, (_, i) => item(1000 + i)), ...before];
-    const found = [...Array.from({ length: 64 }, (_, i) => item(1000 + i)), ...before];
-    // 64 new items ahead: the first kept item is the 64th looked at, within the lookahead: 64 adds.
-    expect(diff(before, found)).toEqual(found.slice(0, 64).map((value, j) => ({ op: 'add', path: `/${j}`, value })));
+    const news = (n: number) => Array.from({ length: n }, (_, i) => item(1000 + i));
+    // One item added at the front (the first search), then the rest of `before` behind 64 or 65 new items.
+    const found = [item(999), before[0], ...news(64), ...before.slice(1)];
+    const after = [item(999), before[0], ...news(65), ...before.slice(1)];
+    // 64 new items ahead: the next kept item is the 64th looked at, within the lookahead: 65 adds in all.
+    expect(diff(before, found)).toEqual([
+      { op: 'add', path: '/0', value: found[0] },
+      ...found.slice(2, 66).map((value, k) => ({ op: 'add', path: `/${2 + k}`, value })),
+    ]);
     // 65 new items ahead: out of reach, so items are patched by position instead.
     const ops = diff(before, after);
-    expect(ops.length).toBeGreaterThan(65);
-    expect(ops[0]).toEqual({ op: 'replace', path: '/0', value: after[0] });
+    expect(ops.length).toBeGreaterThan(66);
+    expect(ops[1]).toEqual({ op: 'replace', path: '/2', value: after[2] });
     expect(patched(before, ops)).toEqual(copy(after));
+  });
+
+  it('given a window of 8 or more items replaced through and through, then the array is replaced whole', () => {
+    const before = Array.from({ length: 8 }, (_, i) => item(i));
+    const after = Array.from({ length: 8 }, (_, i) => item(100 + i));
+    expect(diff({ trades: before }, { trades: after })).toEqual([{ op: 'replace', path: '/trades', value: after }]);
+    // From nothing to 8 items: an add per item would be the larger patch too.
+    expect(diff({ trades: [] }, { trades: after })).toEqual([{ op: 'replace', path: '/trades', value: after }]);
+  });
+
+  it('given a window replaced but for one kept item, or shorter than 8, then the ops are per item', () => {
+    const before = Array.from({ length: 8 }, (_, i) => item(i));
+    const keptOne = [...Array.from({ length: 7 }, (_, i) => item(100 + i)), before[7]];
+    const ops = diff({ trades: before }, { trades: keptOne });
+    expect(ops.map((o) => o.path)).not.toContain('/trades');
+    expect(patched({ trades: before }, ops)).toEqual(copy({ trades: keptOne }));
+    const short = Array.from({ length: 7 }, (_, i) => item(100 + i));
+    expect(diff({ trades: before.slice(0, 7) }, { trades: short })).toEqual(short.map((value, j) => ({ op: 'replace', path: `/trades/${j}`, value })));
+  });
+
+  it('given a copy of a window with equal items (a restored state), then there are no ops, not a replace', () => {
+    const before = Array.from({ length: 20 }, (_, i) => item(i));
+    expect(diff({ trades: before }, { trades: copy(before) })).toEqual([]);
+    // Equal but one: the one changed item's op only.
+    const after = copy(before);
+    after[3] = item(300);
+    expect(diff({ trades: before }, { trades: after })).toEqual([{ op: 'replace', path: '/trades/3', value: item(300) }]);
   });
 
   it('given an object whose members half changed, then each is patched; more than half, then it is replaced whole', () => {
