@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deleteKey, draftDelete, draftSet, inDraftScope, setKey } from '../../src/projections';
+import { asDraft, deleteKey, draftDelete, draftSet, inDraftScope, isDraft, setKey } from '../../src/projections';
 
 describe('setKey and deleteKey', () => {
   it('given a map holding that very value under the key, when it is set again, then the map itself comes back', () => {
@@ -134,5 +134,37 @@ describe('draftSet and draftDelete', () => {
 
   it('given a scope, then what the reducer returns is what the scope returns', () => {
     expect(inDraftScope(new WeakSet(), () => 42)).toBe(42);
+  });
+});
+
+describe('isDraft and asDraft', () => {
+  it('given no draft scope, when a value is marked, then it comes back as is and is not a draft', () => {
+    const value = { a: 1 };
+    expect(asDraft(value)).toBe(value);
+    expect(isDraft(value)).toBe(false);
+  });
+
+  it('given a scope, when a value is marked, then it is a draft there, and not in a later scope nor outside', () => {
+    const value = { a: 1 };
+    const other = { b: 2 };
+    inDraftScope(new WeakSet(), () => {
+      expect(isDraft(value)).toBe(false);
+      expect(asDraft(value)).toBe(value);
+      expect(isDraft(value)).toBe(true);
+      expect(isDraft(other)).toBe(false);
+    });
+    expect(isDraft(value)).toBe(false);
+    inDraftScope(new WeakSet(), () => {
+      expect(isDraft(value)).toBe(false);
+    });
+  });
+
+  it('given a map draftSet made in a scope, then it is a draft there', () => {
+    inDraftScope(new WeakSet(), () => {
+      const map = { a: 1 };
+      expect(isDraft(draftSet(map, 'b', 2))).toBe(true);
+      expect(isDraft(draftDelete(map, 'a'))).toBe(true);
+      expect(isDraft(map)).toBe(false);
+    });
   });
 });
