@@ -1,4 +1,4 @@
-import type { LoadResult } from './scenario';
+import type { LoadResult } from './loadResult';
 import { TARGET_LABELS } from './targets';
 
 /** Rounds for tables: 3 significant digits, thousands kept whole. */

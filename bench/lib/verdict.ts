@@ -1,5 +1,5 @@
 import { fmt } from './format';
-import type { CpuFigures, LoadResult } from './scenario';
+import type { CpuFigures, LoadResult } from './loadResult';
 
 /** The p99 a run must stay under to count as keeping up: the server's default latency budget. */
 export const P99_LIMIT_MS = 250;

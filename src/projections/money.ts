@@ -13,20 +13,18 @@ RatioBig.RM = Big.roundHalfUp;
 
 /** A wire decimal as a Big: big.js rejects the leading `+` the wire grammar allows. */
 export function big(d: string): Big {
-  return new Big(d.charCodeAt(0) === 43 ? d.slice(1) : d);
-}
-
-function fix(b: Big): Money {
-  const s = b.toFixed();
-  return s === '-0' ? '0' : s;
+  return new Big(withoutPlus(d));
 }
 
 /** Already canonical: no sign but `-`, no exponent, no leading or trailing zeros, not `-0`. */
 const CANONICAL_RE = /^(?:0|-?[1-9]\d*)(?:\.\d*[1-9])?$|^-?0\.\d*[1-9]$/;
 
-/** `d` in canonical plain notation: `"25.00"` → `"25"`, `"1E+2"` → `"100"`, `"-0"` → `"0"`. */
+/**
+ * `d` in canonical plain notation: `"25.00"` → `"25"`, `"1E+2"` → `"100"`, `"-0"` → `"0"`
+ * (big.js writes zero without its sign, here and in every result below).
+ */
 export function plain(d: string): Money {
-  return CANONICAL_RE.test(d) ? d : fix(big(d));
+  return CANONICAL_RE.test(d) ? d : big(d).toFixed();
 }
 
 /** Powers of ten that doubles hold exactly (10^0 … 10^22). */
@@ -37,14 +35,17 @@ let parsedUnits = 0;
 let parsedScale = 0;
 
 /**
- * Reads a plain decimal (`-?digits[.digits]`) of 15 digits or fewer, which a double holds
- * exactly, into `parsedUnits`/`parsedScale`; `false` sends the caller to big.js.
+ * Reads a plain decimal (`-?digits[.digits]`) into `parsedUnits`/`parsedScale`; `false` sends
+ * the caller to big.js. Units are exact below 2^53 and never read below it when they are not
+ * (the digits only add up), so the callers' safe-integer checks on what they compute from them
+ * send any longer decimal to big.js as well.
  * A char loop: this runs several times per event, where a regex match would allocate.
  */
 function parse(d: string): boolean {
   const n = d.length;
-  let i = n > 0 && d.charCodeAt(0) === 45 ? 1 : 0;
-  const negative = i === 1;
+  // Past the end (the empty string) charCodeAt is NaN, which no test below accepts.
+  const negative = d.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
   const first = i;
   let units = 0;
   for (; i < n; i++) {
@@ -52,20 +53,18 @@ function parse(d: string): boolean {
     if (c < 0 || c > 9) break;
     units = units * 10 + c;
   }
-  const whole = i - first;
-  if (whole === 0) return false;
+  if (i === first) return false;
   let scale = 0;
   if (i < n) {
     if (d.charCodeAt(i) !== 46) return false;
+    // A point with no digits after it (not in the wire grammar) reads as big.js reads it: `5.` is 5.
     for (i++; i < n; i++) {
       const c = d.charCodeAt(i) - 48;
       if (c < 0 || c > 9) return false;
       units = units * 10 + c;
       scale++;
     }
-    if (scale === 0) return false;
   }
-  if (whole + scale > 15) return false;
   parsedUnits = negative ? -units : units;
   parsedScale = scale;
   return true;
@@ -94,7 +93,6 @@ function aligned(a: string, b: string): boolean {
 
 /** `units × 10^-scale` in canonical plain notation (`units` a safe integer). */
 function format(units: number, scale: number): Money {
-  if (units === 0) return '0';
   // Trailing zeros go first, in the integer: exact, since `units` is a multiple of 10 each time.
   while (scale > 0 && units % 10 === 0) {
     units /= 10;
@@ -116,7 +114,7 @@ export function add(a: string, b: string): Money {
     const sum = alignedX + alignedY;
     if (Number.isSafeInteger(sum)) return format(sum, alignedScale);
   }
-  return fix(big(a).plus(big(b)));
+  return big(a).plus(big(b)).toFixed();
 }
 
 /** `a − b`, exact. */
@@ -125,7 +123,7 @@ export function sub(a: string, b: string): Money {
     const difference = alignedX - alignedY;
     if (Number.isSafeInteger(difference)) return format(difference, alignedScale);
   }
-  return fix(big(a).minus(big(b)));
+  return big(a).minus(big(b)).toFixed();
 }
 
 /** Numeric comparison: negative, zero or positive. */
@@ -134,12 +132,12 @@ export function cmp(a: string, b: string): number {
   return big(a).cmp(big(b));
 }
 
-/** The larger of two amounts (numerically). */
+/** The larger of two amounts (numerically; the first on a tie). */
 export function max(a: string, b: string): Money {
   return cmp(a, b) >= 0 ? a : b;
 }
 
-/** The smaller of two amounts (numerically). */
+/** The smaller of two amounts (numerically; the first on a tie). */
 export function min(a: string, b: string): Money {
   return cmp(a, b) <= 0 ? a : b;
 }
@@ -147,15 +145,17 @@ export function min(a: string, b: string): Money {
 /** `a / b` rounded half-up to `RATIO_PLACES`, or `null` when `b` is zero. */
 export function ratio(a: string, b: string): Money | null {
   if (cmp(b, '0') === 0) return null;
-  const fast = plainRatio(a, b);
-  if (fast !== undefined) return fast;
-  const q = new RatioBig(a.charCodeAt(0) === 43 ? a.slice(1) : a).div(b.charCodeAt(0) === 43 ? b.slice(1) : b);
-  return fix(q);
+  return plainRatio(a, b) ?? new RatioBig(withoutPlus(a)).div(withoutPlus(b)).toFixed();
+}
+
+/** `d` without the leading `+` the wire grammar allows and big.js rejects. */
+function withoutPlus(d: string): string {
+  return d.charCodeAt(0) === 43 ? d.slice(1) : d;
 }
 
 /**
  * `a / b` (b non-zero) rounded half away from zero to `RATIO_PLACES`, in integers, as big.js
- * rounds it; `undefined` when an operand is not short and plain or the integers leave the exact range.
+ * rounds it; `undefined` when an operand is not plain or the integers leave the exact range.
  */
 function plainRatio(a: string, b: string): Money | undefined {
   if (!parse(a)) return undefined;
@@ -165,28 +165,30 @@ function plainRatio(a: string, b: string): Money | undefined {
   const ub = parsedUnits;
   // |a / b| × 10^places = |ua| × 10^(places + sb − sa) / |ub|, as num / den.
   const shift = RATIO_PLACES + parsedScale - sa;
-  let num = Math.abs(ua);
-  let den = Math.abs(ub);
-  if (shift >= 0) num *= POW10[shift] as number;
-  else den *= POW10[-shift] as number;
-  // Every integer below (including q × 2den ≤ 2num + 3den) must be exact.
-  if (!Number.isSafeInteger(2 * num + 4 * den)) return undefined;
+  // The shift goes to whichever side it is positive for; the other is multiplied by 10^0.
+  const num = Math.abs(ua) * (POW10[Math.max(shift, 0)] as number);
+  const den = Math.abs(ub) * (POW10[Math.max(-shift, 0)] as number);
+  // Signs that differ give a negative quotient (a zero numerator gives zero, whose sign format drops).
+  return halfUp(num, den, Math.sign(ua) !== Math.sign(ub));
+}
+
+/**
+ * `num / den` (integers, den non-zero) rounded half up to an integer, as `units × 10^-RATIO_PLACES`,
+ * or `undefined` when `2num + den` is not a safe integer. Below 2^53 every integer here is exact, and
+ * the double quotient of n2 / 2den is off by at most n2 × 2^-53 < 1 / 2den, less than its distance to
+ * the next integer when it is not one: its floor is exact, with no correction.
+ */
+function halfUp(num: number, den: number, negative: boolean): Money | undefined {
   const n2 = 2 * num + den;
-  const d2 = 2 * den;
-  // floor(n2 / d2) is half-up rounding of num / den; the double quotient can be off by one near an integer.
-  let q = Math.floor(n2 / d2);
-  const r = n2 - q * d2;
-  if (r < 0) q--;
-  else if (r >= d2) q++;
-  return format((ua < 0) !== (ub < 0) ? -q : q, RATIO_PLACES);
+  if (!Number.isSafeInteger(n2)) return undefined;
+  const q = Math.floor(n2 / (2 * den));
+  return format(negative ? -q : q, RATIO_PLACES);
 }
 
 /** `a / b` for counts, rounded half-up to `RATIO_PLACES`, in integer arithmetic; `null` when `b` is 0. */
 export function countRatio(a: number, b: number): Money | null {
   if (b === 0) return null;
-  const scale = 10 ** RATIO_PLACES;
-  if (2 * a * scale + b > Number.MAX_SAFE_INTEGER) return ratio(String(a), String(b));
-  return format(Math.floor((2 * a * scale + b) / (2 * b)), RATIO_PLACES);
+  return halfUp(a * 10 ** RATIO_PLACES, b, false) ?? new RatioBig(a).div(b).toFixed();
 }
 
 /** `true` when `d` is numerically zero. */

@@ -95,9 +95,10 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trade
   if (at >= MAX_TRADES) return { trades, added: true };
   // One copy at its final size (at most MAX_TRADES, the oldest beyond it dropped).
   const length = Math.min(trades.length + 1, MAX_TRADES);
+  // Stryker disable next-line ArrayDeclaration: the loops below fill every index, so an array made empty ends the same
   const next = new Array<TradeEntry>(length);
-  for (let i = 0; i < at; i++) next[i] = trades[i] as TradeEntry;
   next[at] = entry;
+  for (let i = 0; i < at; i++) next[i] = trades[i] as TradeEntry;
   for (let i = at + 1; i < length; i++) next[i] = trades[i - 1] as TradeEntry;
   return { trades: next, added: true };
 }

@@ -136,6 +136,29 @@ describe('agent.updates: what counts as a change', () => {
     expect(state.agents['agent-40']).toBeUndefined();
     expect(Object.keys(state.agents)).toHaveLength(MAX_AGENTS);
   });
+
+  it('given MAX_AGENTS agents silent equally long, when a new one beats, then the first of them (in key order) goes', () => {
+    const ts = '2026-01-01T00:00:00Z';
+    const events = Array.from({ length: MAX_AGENTS }, (_, i) => heartbeat(`agent-${i}`, i, ts));
+    const { state } = given(agentUpdates, [...events, heartbeat('newcomer', 1, '2026-01-02T00:00:00Z')]);
+    expect(Object.keys(state.agents)).toEqual([...Array.from({ length: MAX_AGENTS - 1 }, (_, i) => `agent-${i + 1}`), 'newcomer']);
+  });
+
+  it('given MAX_AGENTS agents, when one of them beats again with news, then it is updated and no agent goes', () => {
+    const events = Array.from({ length: MAX_AGENTS }, (_, i) =>
+      heartbeat(`agent-${i}`, i, new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString()),
+    );
+    const { state } = given(agentUpdates, [...events, heartbeat('agent-7', 100, '2026-01-02T00:00:00Z')]);
+    expect(Object.keys(state.agents)).toEqual(Array.from({ length: MAX_AGENTS }, (_, i) => `agent-${i}`));
+    expect(state.agents['agent-7']).toEqual({
+      role: 'executor',
+      status: 'running',
+      last_heartbeat: '2026-01-02T00:00:00Z',
+      interval_ms: 1000,
+      processed: 100,
+      detail: null,
+    });
+  });
 });
 
 describe('agent.updates: the allocator', () => {
@@ -166,6 +189,14 @@ describe('agent.updates: the allocator', () => {
   it('given a snapshot with more than MAX_STRATEGIES strategies, then the first MAX_STRATEGIES are held', () => {
     const many = Object.fromEntries(Array.from({ length: MAX_STRATEGIES + 3 }, (_, i) => [`s${i}`, figures('1')]));
     const { strategies } = agentUpdates.evolve(agentUpdates.initial, snapshot(many)).allocator;
+    expect(Object.keys(strategies)).toEqual(Array.from({ length: MAX_STRATEGIES }, (_, i) => `s${i}`));
+  });
+
+  it('given a snapshot map with an entry its type allows to be absent, then that entry is skipped and not counted against MAX_STRATEGIES', () => {
+    const many = Object.fromEntries(Array.from({ length: MAX_STRATEGIES }, (_, i) => [`s${i}`, figures('1')]));
+    const decoded = snapshot(many);
+    const withAbsent = { ...decoded, data: { ...decoded.data, strategies: { absent: undefined, ...decoded.data.strategies } } };
+    const { strategies } = agentUpdates.evolve(agentUpdates.initial, withAbsent).allocator;
     expect(Object.keys(strategies)).toEqual(Array.from({ length: MAX_STRATEGIES }, (_, i) => `s${i}`));
   });
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { EventOf, EventTag } from '../../src/events';
 import { MAX_MARKETS, MAX_RULES, riskState } from '../../src/projections';
 import { given, legacy, v1 } from './support';
 
@@ -227,5 +228,96 @@ describe('risk.state: identity and limits', () => {
 
   it('given a rejection without a rule, then it counts under "unknown"', () => {
     given(riskState, [decided(false, null)]).thenHas({ decisions: { approved: 0, rejected: 1, rejections_by_rule: { unknown: 1 } } });
+  });
+});
+
+describe('risk.state: simulated time, rule table, eviction order and releases', () => {
+  const at = (minute: number) => `2026-01-01T22:0${minute}:00.000Z`;
+  const stamped = <K extends EventTag>(event: EventOf<K>, asOf: string): EventOf<K> => ({ ...event, meta: { ...event.meta, asOf } });
+
+  it('given a state stamped with a simulated time, when an event changing nothing carries the same time, then the state is the same object', () => {
+    const halt = v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' });
+    const s1 = given(riskState, [stamped(halt, at(1))]).state;
+    expect(s1.as_of).toBe(at(1));
+    expect(riskState.evolve(s1, stamped(halt, at(1)))).toBe(s1);
+  });
+
+  it('given a state stamped with a simulated time, when an event changing nothing carries a later one, then only as_of moves', () => {
+    const halt = v1('risk.halted', { rule: 'drawdown_halt', reason: 'x' });
+    const s1 = given(riskState, [stamped(halt, at(1))]).state;
+    expect(riskState.evolve(s1, stamped(halt, at(2)))).toStrictEqual({ ...s1, as_of: at(2) });
+  });
+
+  it('given the rule table full, when a rule already held rejects again, then its own count moves and _other does not', () => {
+    const rules = Array.from({ length: MAX_RULES + 1 }, (_, i) => decided(false, `rule-${i}`));
+    const { state } = given(riskState, [...rules, decided(false, 'rule-3')]);
+    expect(state.decisions.rejections_by_rule['rule-3']).toBe(2);
+    expect(state.decisions.rejections_by_rule._other).toBe(2);
+    expect(Object.keys(state.decisions.rejections_by_rule)).toHaveLength(MAX_RULES);
+  });
+
+  it('given MAX_MARKETS markets open, two of them tied for the smallest, when a new market fills, then the first opened of the two makes room', () => {
+    const fills = Array.from({ length: MAX_MARKETS }, (_, i) => executed(`polymarket:m${i}`, i === 7 || i === 9 ? '1' : String(10 + i)));
+    const { state } = given(riskState, [...fills, executed('kalshi:new', '5')]);
+    expect(state.exposure_by_market['polymarket:m7']).toBeUndefined();
+    expect(state.exposure_by_market['polymarket:m9']).toBe('1');
+    expect(Object.keys(state.exposure_by_market)).toHaveLength(MAX_MARKETS);
+  });
+
+  const release = (market: string, pnl: string, released_exposure: string) =>
+    v1('trade.settled', { trade_id: 'paper-x', strategy: 'oracle-sniper', market_id: market, won: true, pnl, settled_at: '2026-01-31T13:00:00Z', released_exposure });
+
+  it('given a settlement releasing exactly what a market holds, then the market and its share of the venue are gone', () => {
+    given(riskState, [executed('kalshi:a', '30'), executed('kalshi:b', '10'), release('kalshi:a', '0', '30.00')]).thenHas({
+      exposure_by_market: { 'kalshi:b': '10' },
+      exposure_by_venue: { kalshi: '10' },
+    });
+  });
+
+  it('given a settlement releasing more than a market holds, then it releases what is held, no more', () => {
+    given(riskState, [executed('kalshi:a', '30'), executed('kalshi:b', '10'), release('kalshi:a', '0', '50')]).thenHas({
+      exposure_by_market: { 'kalshi:b': '10' },
+      exposure_by_venue: { kalshi: '10' },
+    });
+  });
+
+  it('given a settlement releasing part of a market, then the market and its venue keep the rest', () => {
+    given(riskState, [executed('kalshi:a', '30'), executed('kalshi:b', '10'), release('kalshi:a', '0', '12.4')]).thenHas({
+      exposure_by_market: { 'kalshi:a': '17.6', 'kalshi:b': '10' },
+      exposure_by_venue: { kalshi: '27.6' },
+    });
+  });
+
+  it('given a settlement naming released exposure on a market not held, then exposure is untouched and the P&L is booked', () => {
+    given(riskState, [executed('kalshi:a', '30'), release('kalshi:zzz', '2', '5')]).thenHas({
+      exposure_by_market: { 'kalshi:a': '30' },
+      exposure_by_venue: { kalshi: '30' },
+      daily_pnl: '2',
+    });
+  });
+
+  it('given a market held on a venue a snapshot no longer lists, when the market settles, then the market is released and the venues are left as the snapshot said', () => {
+    given(riskState, [executed('kalshi:a', '30'), guardian({ platform_exposure: { polymarket: '5' } }), settled('kalshi:a', '1')]).thenHas({
+      exposure_by_market: {},
+      exposure_by_venue: { polymarket: '5' },
+      daily_pnl: '101',
+    });
+  });
+
+  it('given a value equal to its high-water mark, then the drawdown is zero', () => {
+    given(riskState, [guardian({ current_value: '1000', high_water_mark: '1000.0', marked_value: '990', marked_high_water_mark: '990.00' })]).thenHas({
+      drawdown: '0', drawdown_pct: '0', marked_drawdown: '0', marked_drawdown_pct: '0',
+    });
+  });
+
+  it('given a snapshot with a marked value but no marked high-water mark (or the reverse), then the marked drawdown stays unknown', () => {
+    given(riskState, [guardian({ marked_value: '990' })]).thenHas({ marked_value: '990', marked_high_water_mark: null, marked_drawdown: null, marked_drawdown_pct: null });
+    given(riskState, [guardian({ marked_high_water_mark: '990' })]).thenHas({ marked_value: null, marked_high_water_mark: '990', marked_drawdown: null, marked_drawdown_pct: null });
+  });
+
+  it('given marked figures from one snapshot, when the next one omits them, then they and the marked drawdown are kept', () => {
+    given(riskState, [guardian({ marked_value: '900', unrealised_pnl: '-200', marked_high_water_mark: '1000' }), guardian({ current_value: '1050' })]).thenHas({
+      current_value: '1050', marked_value: '900', unrealised_pnl: '-200', marked_high_water_mark: '1000', marked_drawdown: '100', marked_drawdown_pct: '0.1',
+    });
   });
 });

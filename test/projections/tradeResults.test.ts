@@ -151,3 +151,36 @@ describe('trade.results: what counts as a change', () => {
     expect(s2.trades).toBe(s1.trades);
   });
 });
+
+describe('trade.results: updates by trade.executed and settlements', () => {
+  it('given a held trade, when trade.executed repeats it with another status, then the trade is updated in place and not counted again', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    const partial = v1('trade.executed', { ...fields('t1', 1), status: 'partial', strategy: 'oracle-sniper', paper_trade: true }, { agent: 'paper-executor' });
+    expect(tradeResults.evolve(s1, partial)).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1, { status: 'partial' })] });
+  });
+
+  it('given a settled trade, when a settlement differs only in its time, then the settlement time is replaced', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), settled('t1', true, '2')]).state;
+    const later = v1('trade.settled', { trade_id: 't1', strategy: 'oracle-sniper', market_id: 'polymarket:btc-100k', won: true, pnl: '2', settled_at: at(58) });
+    expect(tradeResults.evolve(s1, later)).toStrictEqual({ trade_count: 1, trades: [entry('t1', 1, { won: true, pnl: '2', settled_at: at(58) })] });
+  });
+
+  it('given a window not yet full, when a trade executes between two held ones, then every trade keeps its place by time and nothing is dropped', () => {
+    const { state } = given(tradeResults, [executed('t1', 1), executed('t3', 3), executed('t2', 2)]);
+    expect(state).toStrictEqual({ trade_count: 3, trades: [entry('t3', 3), entry('t2', 2), entry('t1', 1)] });
+  });
+});
+
+describe('trade.results: a state once returned never changes', () => {
+  it('given a state holding a trade, when the trade settles, then the earlier state still shows it unsettled', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    tradeResults.evolve(s1, settled('t1', true, '3'));
+    expect(s1).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1)] });
+  });
+
+  it('given a state holding a trade, when a snapshot updates the trade, then the earlier state still shows it as it was', () => {
+    const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
+    tradeResults.evolve(s1, legacy('executor.snapshot', { trade_count: 2, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] }));
+    expect(s1).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1)] });
+  });
+});
