@@ -61,3 +61,15 @@ describe('ProjectionStates accept', () => {
     expect(states.state('risk.state').exposure_by_market).toEqual({});
   });
 });
+
+describe('ProjectionStates lastSeq', () => {
+  it('given events of a run applied, then lastSeq is the last seq of that run, and undefined for a run never seen', () => {
+    const states = new ProjectionStates({ inPlace: true });
+    const executed = (id: string, seq: number) =>
+      v1('trade.executed', { ...fill(id).data }, { agent: 'seq-executor', run: 'rs', seq });
+    states.apply(executed('s1', 4));
+    states.apply(executed('s2', 7));
+    expect(states.lastSeq('seq-executor', 'rs')).toBe(7);
+    expect(states.lastSeq('seq-executor', 'other')).toBeUndefined();
+  });
+});
