@@ -218,6 +218,18 @@ describe('diff: the exact ops of hand-worked cases', () => {
     expect(diff({ trades: before.slice(0, 7) }, { trades: short })).toEqual(short.map((value, j) => ({ op: 'replace', path: `/trades/${j}`, value })));
   });
 
+  it('given ops already made for earlier members, then an array with one changed item still gets only that op', () => {
+    const before = Array.from({ length: 10 }, (_, i) => item(i));
+    const after = copy(before);
+    after[3] = item(300);
+    const members = (v: string) => Object.fromEntries(Array.from({ length: 12 }, (_, k) => [`m${k}`, `${v}${k}`]));
+    const ops = diff({ ...members('a'), trades: before }, { ...members('b'), trades: after });
+    expect(ops).toEqual([
+      ...Array.from({ length: 12 }, (_, k) => ({ op: 'replace', path: `/m${k}`, value: `b${k}` })),
+      { op: 'replace', path: '/trades/3', value: item(300) },
+    ]);
+  });
+
   it('given a copy of a window with equal items (a restored state), then there are no ops, not a replace', () => {
     const before = Array.from({ length: 20 }, (_, i) => item(i));
     expect(diff({ trades: before }, { trades: copy(before) })).toEqual([]);
