@@ -18,6 +18,15 @@ function setup() {
     advance: (ms: number) => {
       now += ms;
     },
+    /** With a 1 s resume window, publishes { n: 1 } at version 2, then { n: 2 } at version 5. */
+    publishTwo: () => {
+      fanout.resumeWindowMs = 1_000;
+      for (const [n, pos] of [[1, 2], [2, 5]] as const) {
+        live.state = { n };
+        fanout.touch('risk.state', '2026-01-01T00:00:00Z', pos);
+        fanout.flush();
+      }
+    },
   };
 }
 
@@ -40,12 +49,8 @@ describe('fan-out of log-fed channels', () => {
   });
 
   it('holds replaced states for the resume window and builds the catch-up delta from any of them', () => {
-    const { fanout, set, advance } = setup();
-    fanout.resumeWindowMs = 1_000;
-    set({ n: 1 }, 2);
-    fanout.flush();
-    set({ n: 2 }, 5);
-    fanout.flush();
+    const { fanout, advance, publishTwo } = setup();
+    publishTwo();
     expect(fanout.stateAt('risk.state', 2)).toEqual({ n: 1 });
     expect(fanout.stateAt('risk.state', 5)).toEqual({ n: 2 });
     expect(fanout.stateAt('risk.state', 3)).toBeUndefined();
@@ -96,12 +101,8 @@ describe('fan-out of log-fed channels', () => {
   });
 
   it('given a state replaced exactly resumeWindowMs ago, then it is still held; a millisecond later it is not', () => {
-    const { fanout, set, advance } = setup();
-    fanout.resumeWindowMs = 1_000;
-    set({ n: 1 }, 2);
-    fanout.flush();
-    set({ n: 2 }, 5);
-    fanout.flush();
+    const { fanout, advance, publishTwo } = setup();
+    publishTwo();
     advance(1_000);
     expect(fanout.stateAt('risk.state', 2)).toEqual({ n: 1 });
     advance(1);
@@ -144,12 +145,8 @@ describe('fan-out of log-fed channels', () => {
   });
 
   it('given states held past the resume window, when the next change is flushed, then they are dropped and the newer ones kept', () => {
-    const { fanout, frames, set, advance } = setup();
-    fanout.resumeWindowMs = 1_000;
-    set({ n: 1 }, 2);
-    fanout.flush();
-    set({ n: 2 }, 5);
-    fanout.flush();
+    const { fanout, frames, set, advance, publishTwo } = setup();
+    publishTwo();
     advance(2_000);
     set({ n: 3 }, 8);
     fanout.flush();
