@@ -49,6 +49,18 @@ export function logContract(make: () => Promise<LogUnderTest>): void {
     expect(await log.appendMany([])).toEqual([]);
   });
 
+  it('given a batch interleaving two new runs with repeats, then later calls continue from its head and from each run’s last seq', async () => {
+    const { log } = await make();
+    const event = (run: string, seq: number) => ({ channel: 'agent.updates', message: v1('a', run, seq), run: `a:${run}`, seq });
+    const batch = await log.appendMany([event('x', 1), event('y', 4), event('x', 1), event('x', 2), event('y', 4), event('y', 3), event('y', 5)]);
+    expect(batch.map((o) => (o.outcome === 'appended' ? o.pos : o.outcome))).toEqual([1, 2, 'duplicate', 3, 'duplicate', 'duplicate', 4]);
+    const next = await log.appendMany([event('x', 2), event('y', 5), event('y', 6), event('x', 3)]);
+    expect(next.map((o) => (o.outcome === 'appended' ? o.pos : o.outcome))).toEqual(['duplicate', 'duplicate', 5, 6]);
+    expect(await log.append(event('x', 3))).toMatchObject({ outcome: 'duplicate' });
+    expect(await log.append({ channel: 'risk.state', message: 'legacy' })).toMatchObject({ outcome: 'appended', pos: 7 });
+    expect((await log.bounds()).head).toBe(7);
+  });
+
   it('keeps one epoch for the life of the log, the same for every append and read', async () => {
     const { log } = await make();
     const bounds = await log.bounds();
