@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import * as t from 'io-ts';
 import { compileGuard } from '../../src/events/guard';
@@ -111,6 +111,7 @@ describe('compileGuard on each kind it knows', () => {
     ['boolean literal', t.literal(false)],
     ['keyof', Side],
     ['keyof with odd keys', t.keyof({ '': null, __proto__x: null, '"': null, '\\': null })],
+    ['keyof with no keys', t.keyof({}) as unknown as t.Mixed],
     ['brand', NonEmptyString],
     ['brand of a brand', Fraction],
     ['refinement', t.refinement(t.number, (n) => n > 0)],
@@ -146,6 +147,16 @@ describe('compileGuard on each kind it knows', () => {
     expect(guardOf(codec)({})).toBe(false);
     expect(fastCheck(codec)({})).toStrictEqual({ a: undefined });
   });
+
+  it('given a codec with a guard and a valid value, then fastCheck returns the value itself without calling decode; only a refused value is decoded', () => {
+    const codec = t.type({ a: t.string });
+    const decode = vi.spyOn(codec, 'decode');
+    const value = { a: 'x' };
+    expect(fastCheck(codec)(value)).toBe(value);
+    expect(decode).not.toHaveBeenCalled();
+    expect(fastCheck(codec)({ a: 1 })).toBe(INVALID);
+    expect(decode).toHaveBeenCalledTimes(1);
+  });
 });
 
 describe('codec kinds the compiler does not know', () => {
@@ -166,8 +177,36 @@ describe('codec kinds the compiler does not know', () => {
     ['custom', Custom],
     ['exact deep inside a known kind', t.type({ a: t.array(t.union([t.null, t.partial({ p: t.exact(Point) })])) })],
     ['custom deep inside an intersection', t.intersection([Point, t.type({ c: Custom })])],
+    ['intersection with a union member', t.intersection([Point, t.union([t.type({ a: t.string }), t.type({ b: t.string })])])],
   ] as const)('given %s, then there is no guard and io-ts decodes', (_name, codec) => {
     expect(compileGuard(codec)).toBeUndefined();
+  });
+
+  /** Codecs of some other making that carry io-ts's tag of a kind but not the fields io-ts gives it. */
+  const tagged = (fields: Record<string, unknown>): t.Decoder<unknown, unknown> => ({ name: 'Tagged', ...fields }) as unknown as t.Decoder<unknown, unknown>;
+
+  it.each([
+    ['a refinement without its inner codec', tagged({ _tag: 'RefinementType', predicate: () => true })],
+    ['a refinement without its predicate', tagged({ _tag: 'RefinementType', type: t.number })],
+    ['a union without its members', tagged({ _tag: 'UnionType' })],
+    ['a union of no members', tagged({ _tag: 'UnionType', types: [] })],
+    ['an array without its item codec', tagged({ _tag: 'ArrayType' })],
+    ['a type without its props', tagged({ _tag: 'InterfaceType' })],
+    ['a partial without its props', tagged({ _tag: 'PartialType' })],
+    ['an intersection without its members', tagged({ _tag: 'IntersectionType' })],
+  ] as const)('given %s, then there is no guard (the compiler reads no field it has not checked)', (_name, codec) => {
+    expect(compileGuard(codec)).toBeUndefined();
+  });
+
+  it('given a codec whose field throws when read (a fault, not a kind the compiler lacks), then compileGuard throws it rather than falling back unseen', () => {
+    const broken = {
+      _tag: 'InterfaceType',
+      name: 'Broken',
+      get props(): never {
+        throw new RangeError('props unreadable');
+      },
+    };
+    expect(() => compileGuard(broken as unknown as t.Decoder<unknown, unknown>)).toThrow(RangeError);
   });
 
   it('given an exact codec, then fastCheck strips extra keys as io-ts does, never returning the input as it is', () => {
