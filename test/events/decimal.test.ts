@@ -74,6 +74,12 @@ describe('decimal strings (PROTOCOL.md)', () => {
     expect(isDecimalString(`0.${'0'.repeat(10_000)}`)).toBe(true);
   });
 
+  it('given a long string with a written exponent, then the magnitude counts the exponent with the whole digits or the leading zeros', () => {
+    expect(isDecimalString(`${'1234567890'.repeat(4)}E-30`)).toBe(true); // 1.23…E+9
+    expect(isDecimalString(`0.${'0'.repeat(39)}1E-30`)).toBe(true); // 1E-70
+    expect(isDecimalString(`0.${'0'.repeat(40)}1E-30`)).toBe(false); // 1E-71
+  });
+
   it('rejects JSON numbers and other non-strings', () => {
     for (const u of [3, 0, 1.5, null, undefined, true, {}, [], ['1']]) expect(Decimal.is(u)).toBe(false);
   });
@@ -158,6 +164,8 @@ describe('plainWithinUnit', () => {
     ['001', true],
     ['1.0001', false],
     ['-0.0001', false],
+    ['+0.5', true],
+    ['+1.01', false],
     ['2', undefined],
     ['0.5E+0', undefined],
   ])('given %s, then it says %s', (d, answer) => {
