@@ -364,6 +364,17 @@ describe('forbidden keys', () => {
     expect(rejected('trade.results', at(106))).toMatchObject({ reason: 'unsafe_key', message: `Forbidden key at …${`data.${'k'.repeat(106)}.__proto__`.slice(-120)}` });
   });
 
+  it('given every object inheriting an enumerable key named prototype (a polluted Object.prototype), then a message without such own keys still decodes', () => {
+    Object.defineProperty(Object.prototype, 'prototype', { value: {}, enumerable: true, configurable: true, writable: true });
+    let result: E.Either<Rejected, Event>;
+    try {
+      result = decodeEvent('trade.results', v1());
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).prototype;
+    }
+    expect(E.isRight(result)).toBe(true);
+  });
+
   it('accepts forbidden words as values and inside longer keys', () => {
     const raw = v1({}, { strategy: '__proto__', request_id: 'constructor', id: 'x\\u0041' });
     expect(decoded('trade.results', raw).data).toMatchObject({ strategy: '__proto__', request_id: 'constructor' });

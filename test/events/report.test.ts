@@ -47,6 +47,16 @@ describe('rejection sentences', () => {
     expect(sentence(t.type({ n: t.number }), { n: 'one' })).toBe('Expecting number at data.n but instead got: "one"');
   });
 
+  it('given a codec of our own making that carries a keys field but is no keyof, then its own name is used, not a list of values', () => {
+    class Keyed extends t.Type<string> {
+      readonly keys = { a: null };
+      constructor() {
+        super('Keyed', (u): u is string => u === 'a', (u, c) => (u === 'a' ? t.success('a') : t.failure(u, c)), String);
+      }
+    }
+    expect(sentence(t.type({ k: new Keyed() }), { k: 'b' })).toBe('Expecting Keyed at data.k but instead got: "b"');
+  });
+
   it('given members of intersections and unions, then the path skips the combinators and names only keys', () => {
     const codec = t.type({ a: t.intersection([t.type({ b: t.string }), t.partial({ c: t.string })]) });
     expect(sentence(codec, { a: { b: 1, c: 2 } })).toBe('Expecting string at data.a.b but instead got: 1; Expecting string at data.a.c but instead got: 2');
