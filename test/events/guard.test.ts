@@ -109,6 +109,7 @@ describe('compileGuard on each kind it knows', () => {
     ['string literal', t.literal('1')],
     ['number literal', t.literal(1)],
     ['boolean literal', t.literal(false)],
+    ['number literal JSON cannot write (Infinity)', t.literal(Infinity)],
     ['keyof', Side],
     ['keyof with odd keys', t.keyof({ '': null, __proto__x: null, '"': null, '\\': null })],
     ['keyof with no keys', t.keyof({}) as unknown as t.Mixed],
