@@ -1,4 +1,4 @@
-import type { EventLog, LogEntry } from './eventLog';
+import type { EventLog, LogEntry, LogRead } from './eventLog';
 
 /** What a follower reports as it reads. */
 export interface FollowerHandlers {
@@ -72,20 +72,22 @@ export class LogFollower {
 
   private async loop(): Promise<void> {
     let delay = this.options.retryDelayMs ?? 50;
+    /** A read issued before the last batch was handled: it was full, so more was waiting. */
+    let ahead: { readonly number: number; readonly after: number; readonly result: Promise<Settled<LogRead>> } | undefined;
     while (!this.stopped) {
-      const number = ++this.reads;
-      let read;
-      try {
-        read = await this.log.read(this.position, this.options.batch, this.options.blockMs);
-      } catch (error) {
-        if (this.stopped) return;
-        this.handlers.onError?.(error);
+      const pending = ahead !== undefined && ahead.after === this.position ? ahead : undefined;
+      ahead = undefined;
+      const number = pending?.number ?? ++this.reads;
+      const settled = await (pending?.result ?? settle(this.log.read(this.position, this.options.batch, this.options.blockMs)));
+      if (this.stopped) return;
+      if (!settled.ok) {
+        this.handlers.onError?.(settled.error);
         await pause(delay);
         delay = Math.min(delay * 2, 2_000);
         continue;
       }
+      const read = settled.value;
       delay = this.options.retryDelayMs ?? 50;
-      if (this.stopped) return;
       if (read.epoch !== this.epoch) {
         if (read.epoch === '') {
           // The log is gone and not made again yet: make it, then read its epoch.
@@ -111,15 +113,30 @@ export class LogFollower {
         this.position = first.pos - 1;
       }
       const last = read.entries[read.entries.length - 1];
+      if (read.entries.length >= this.options.batch && last !== undefined) {
+        // A full batch: more is waiting. Ask for it now, so that Redis answers while this batch is
+        // handled. Waiting for that answer lets timers and sockets run before the next batch.
+        ahead = { number: ++this.reads, after: last.pos, result: settle(this.log.read(last.pos, this.options.batch, 0)) };
+      }
       if (last !== undefined) {
         this.handlers.onEntries(read.entries);
         this.position = last.pos;
       }
       this.handlers.onRead?.(number, this.position >= this.head);
-      // A full batch: more is waiting. Let timers and sockets run before the next one.
-      if (read.entries.length >= this.options.batch) await new Promise((resolve) => setImmediate(resolve));
     }
+    // Stopped with a read ahead in flight: let it end (its result is not used).
+    await ahead?.result;
   }
+}
+
+type Settled<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
+
+/** A promise that never rejects: a read issued ahead may fail before anyone waits for it. */
+function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ ok: true, value }),
+    (error: unknown) => ({ ok: false, error }),
+  );
 }
 
 function pause(ms: number): Promise<void> {

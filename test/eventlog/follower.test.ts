@@ -66,4 +66,48 @@ describe('log follower', () => {
     const { seen } = await follow(flaky, 0, epoch, (s) => s.length >= 1);
     expect(seen).toEqual([1]);
   });
+
+  it('given a full batch, then the read of the next batch is issued before the handler gets this one', async () => {
+    const log = createMemoryLog();
+    for (let i = 0; i < 5; i += 1) await log.append({ channel: 'c', message: `${i}` });
+    const { epoch } = await log.bounds();
+    const reads: number[] = [];
+    const recorded: EventLog = { ...log, read: (after, count, block) => (reads.push(after), log.read(after, count, block)) };
+    const issuedWhenHandled: number[][] = [];
+    const follower = new LogFollower(
+      recorded,
+      { onEntries: () => issuedWhenHandled.push([...reads]), onEpoch: () => undefined, onGap: () => undefined },
+      { batch: 2, blockMs: 20 },
+      epoch,
+      0,
+    );
+    follower.start();
+    for (let i = 0; i < 200 && follower.position < 5; i += 1) await new Promise((r) => setTimeout(r, 5));
+    await follower.stop();
+    // Batches [1,2] and [3,4] are full: the reads after 2 and after 4 were on their way when they were handled.
+    expect(issuedWhenHandled).toEqual([[0, 2], [0, 2, 4], [0, 2, 4]]);
+    expect(follower.position).toBe(5);
+  });
+
+  it('given a read issued ahead that fails, then the failure is reported and the same batch is read again', async () => {
+    const log = createMemoryLog();
+    for (let i = 0; i < 4; i += 1) await log.append({ channel: 'c', message: `${i}` });
+    const { epoch } = await log.bounds();
+    let calls = 0;
+    const flaky: EventLog = { ...log, read: (after, count, block) => (++calls === 2 ? Promise.reject(new Error('down')) : log.read(after, count, block)) };
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    const follower = new LogFollower(
+      flaky,
+      { onEntries: (entries) => seen.push(...entries.map((e) => e.pos)), onEpoch: () => undefined, onGap: () => undefined, onError: (e) => errors.push(e) },
+      { batch: 2, blockMs: 20, retryDelayMs: 1 },
+      epoch,
+      0,
+    );
+    follower.start();
+    for (let i = 0; i < 200 && seen.length < 4; i += 1) await new Promise((r) => setTimeout(r, 5));
+    await follower.stop();
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(errors).toHaveLength(1);
+  });
 });
