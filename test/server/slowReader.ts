@@ -29,7 +29,7 @@ function bigTrade(n: number, run: string): Outgoing {
  * channel the socket does not have comes right after the ping and is counted whatever the
  * backpressure, so it tells when the ping has been handled.
  */
-async function overLimit(h: Harness, socket: WebSocket): Promise<boolean> {
+export async function overLimit(h: Harness, socket: WebSocket): Promise<boolean> {
   const pongs = await metricValue(h.admin, 'pmarb_ws_frames_out_total', 'type="pong"');
   const handled = await metricValue(h.admin, 'pmarb_ws_client_errors_total', 'code="not_subscribed"');
   socket.send(JSON.stringify({ type: 'ping' }));
@@ -60,17 +60,27 @@ export async function floodWithSlowReader(h: Harness, run: string) {
     await h.publish(Array.from({ length: 500 }, (_, i) => bigTrade(total + i, run)));
     total += 500;
   };
+  /** Waits until the server has every trade sent and the fast client holds them: the version they reach. */
+  const settled = async (): Promise<number> => {
+    for (let i = 0; (await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"')) < received + total; i += 1) {
+      if (i === 2_000) throw new Error('the server did not receive every trade');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const target = (await flushed(h))['trade.results'] as number;
+    await eventually(() => fast.version('trade.results') === target, 20_000, 'fast client caught up');
+    expect(slow.version('trade.results')).toBeLessThan(target);
+    return target;
+  };
   while (!(await overLimit(h, slowSocket))) {
     if (total >= 30_000) throw new Error(`the paused socket was not over its limit after ${total} trades`);
     await batch();
   }
   await batch();
-  for (let i = 0; (await metricValue(h.admin, 'pmarb_events_in_total', 'channel="trade.results"')) < received + total; i += 1) {
-    if (i === 2_000) throw new Error('the server did not receive every trade');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  const target = (await flushed(h))['trade.results'] as number;
-  await eventually(() => fast.version('trade.results') === target, 20_000, 'fast client caught up');
-  expect(slow.version('trade.results')).toBeLessThan(target);
-  return { fast, slow, slowSocket, target };
+  const target = await settled();
+  /** 500 more trades while the slow socket is still paused: the version the fast client then holds. */
+  const more = async (): Promise<number> => {
+    await batch();
+    return settled();
+  };
+  return { fast, slow, slowSocket, target, more };
 }
