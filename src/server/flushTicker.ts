@@ -11,6 +11,12 @@ export interface TickObservations {
   readonly sentBytes: number;
 }
 
+/** What the ticker reads of ingest while it measures the fan-out. */
+export interface IngestClock {
+  /** Time spent applying log entries since start (ms). */
+  readonly applyMs: number;
+}
+
 /** What the ticker drives. */
 export interface TickerDeps {
   readonly limits: TickLimits;
@@ -19,14 +25,22 @@ export interface TickerDeps {
   flush(heartbeatDue: boolean): void;
   /** Read once per tick, before its flush: the backlog the previous flushes left. */
   observe(): TickObservations;
+  /** Ingest's time, so that entries applied while a tick's frames go out are not counted as fan-out. */
+  readonly ingest: IngestClock;
   /** The tick length changed, after a tick that showed `signals` (none at start). */
   changed(tickMs: number, signals?: TickSignals & { readonly smoothedBusy: number }): void;
 }
 
 /**
  * The flush timer: runs a flush every tick and asks the tick controller how long the next tick is,
- * from what the server observed over this one (how late it ran, how busy the event loop was, the
- * log lag, the bytes queued for the sockets). A heartbeat rides on the tick closest to its period.
+ * from what the server observed over this one (how late it ran, how busy the event loop was and how
+ * much of it the fan-out took, the log lag, the bytes queued for the sockets). A heartbeat rides on
+ * the tick closest to its period.
+ *
+ * The fan-out's time is measured from the start of a flush to the first immediate after it: uWS
+ * writes a topic's frames to its subscribers at the end of the loop iteration (its check handle runs
+ * before Node's immediates), so timing `flush()` alone would miss nearly all of it. Log entries
+ * applied in between are taken out; the rest of that poll phase (a socket read or two) stays in.
  */
 export class FlushTicker {
   private state: TickState;
@@ -36,6 +50,8 @@ export class FlushTicker {
   private loop: EventLoopUtilization = performance.eventLoopUtilization();
   private lastHeartbeat = Date.now();
   private stopped = false;
+  /** The last tick's fan-out time (ms), measured once its frames were written. */
+  private fanoutMs = 0;
 
   constructor(private readonly deps: TickerDeps) {
     this.state = initialTick(deps.limits);
@@ -68,13 +84,18 @@ export class FlushTicker {
     const busy = performance.eventLoopUtilization(this.loop).utilization;
     this.loop = performance.eventLoopUtilization();
     const observed = this.deps.observe();
-    const signals: TickSignals = { elapsedMs: now - this.lastAt, lateMs: Math.max(0, now - this.dueAt), busy, ...observed };
+    const signals: TickSignals = { elapsedMs: now - this.lastAt, lateMs: Math.max(0, now - this.dueAt), busy, fanoutMs: this.fanoutMs, ...observed };
+    this.fanoutMs = 0;
     this.lastAt = now;
 
     const heartbeatDue = Date.now() - this.lastHeartbeat >= this.deps.heartbeatMs - this.state.tickMs / 2;
     try {
+      const appliedBefore = this.deps.ingest.applyMs;
       this.deps.flush(heartbeatDue);
       if (heartbeatDue) this.lastHeartbeat = Date.now();
+      setImmediate(() => {
+        this.fanoutMs = Math.max(0, performance.now() - now - (this.deps.ingest.applyMs - appliedBefore));
+      });
     } finally {
       // A flush that threw must not stop the ticks that follow.
       const before = this.state.tickMs;

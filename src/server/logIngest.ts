@@ -51,6 +51,8 @@ export class LogIngest {
   status: LogStatus = 'connecting';
   /** Messages read from the log since start. */
   eventsIn = 0;
+  /** Time spent applying log entries since start (ms): what of the event loop's time ingest took. */
+  applyMs = 0;
   private follower: LogFollower | undefined;
   private readonly bridge: Bridge;
   private readonly bridgePublisher: Publisher;
@@ -234,6 +236,15 @@ export class LogIngest {
   }
 
   private apply(entries: readonly LogEntry[]): void {
+    const started = performance.now();
+    try {
+      this.applyAll(entries);
+    } finally {
+      this.applyMs += performance.now() - started;
+    }
+  }
+
+  private applyAll(entries: readonly LogEntry[]): void {
     const { fanout, metrics, config } = this.deps;
     const observe = (entry: LogEntry, reduced: EntryOutcome): void => {
       this.eventsIn += 1;

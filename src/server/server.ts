@@ -168,6 +168,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
           limits: tickLimits(config.flushMs, config.latencyBudgetMs),
           heartbeatMs: config.heartbeatMs,
           flush: tick,
+          ingest,
           observe: () => {
             const sent = sentBytes;
             sentBytes = 0;

@@ -7,7 +7,8 @@
  * size stops growing once a tick replaces the whole of what the channel shows (a 50-trade window).
  * From then on the bytes each client receives per second are proportional to the tick rate, not to
  * the event rate: doubling the tick halves them, and halves the fan-out's CPU, while the latency
- * it adds is at most one tick.
+ * it adds is at most one tick. It gives back only what the fan-out costs: a loop kept busy by ingest
+ * (many events, few clients) gets nothing from longer ticks but the latency, so there they stay short.
  */
 
 /** The range the tick stays within. */
@@ -32,6 +33,8 @@ export interface TickSignals {
   readonly queuedBytes: number;
   /** Bytes published during the tick per subscriber of every channel (what one such client received). */
   readonly sentBytes: number;
+  /** How long the last tick's fan-out took (ms): its flush and uWS's writes of its frames. */
+  readonly fanoutMs: number;
 }
 
 /** The controller's state: the tick length and what it remembers of the signals. */
@@ -41,6 +44,8 @@ export interface TickState {
   readonly busy: number;
   /** Bytes per ms of deltas sent to a subscriber of every channel, smoothed over about `SMOOTHING_MS`. */
   readonly sendRate: number;
+  /** The share of the loop's time the fan-out took (0..1), smoothed over about `SMOOTHING_MS`. */
+  readonly fanout: number;
   /** Consecutive ticks that showed strain. */
   readonly strained: number;
   /** How long the signals have been calm since the tick last changed (ms). */
@@ -57,6 +62,13 @@ export const SMOOTHING_MS = 100;
 export const BUSY_HIGH = 0.9;
 /** Busy share under which the loop has room for shorter ticks. */
 export const BUSY_LOW = 0.7;
+/**
+ * Fan-out share of the loop from which a busy or lagging loop is worth a longer tick: doubling it
+ * gives back at least half of that (5 % of the loop). Below, ingest is what keeps the loop busy.
+ */
+export const FANOUT_HIGH = 0.1;
+/** Fan-out share under which a quarter shorter tick costs the loop under 2 % more, however busy it is. */
+export const FANOUT_LOW = 0.05;
 /** Strained ticks in a row before the tick lengthens: a late tick or two (a GC pause, a busy neighbour) is noise. */
 export const STRAIN_TICKS = 3;
 /** How long the signals must stay calm before each shortening step: shorten slowly, lengthen fast. */
@@ -82,28 +94,29 @@ export function tickLimits(flushMs: number, latencyBudgetMs: number): TickLimits
 
 /** The state a server starts with: the shortest tick, nothing observed yet. */
 export function initialTick(limits: TickLimits): TickState {
-  return { tickMs: limits.minMs, busy: 0, sendRate: 0, strained: 0, calmMs: 0, sinceShortenedMs: Infinity, avoidMs: 0 };
+  return { tickMs: limits.minMs, busy: 0, sendRate: 0, fanout: 0, strained: 0, calmMs: 0, sinceShortenedMs: Infinity, avoidMs: 0 };
 }
 
 /**
- * How long the newest change waits behind work the server has not done yet (ms): log entries not
- * applied, a tick that ran late, or delta bytes queued for the sockets ahead of the next frame
- * (queued bytes over the rate deltas are sent at, when ticks send enough for that to mean anything).
+ * How long the newest change waits behind delta bytes queued for the sockets (ms): queued bytes over
+ * the rate deltas are sent at, when ticks send enough for that to mean anything (snapshots to clients
+ * that just joined are not the ticks' doing).
  */
-export function backlogMs(signals: TickSignals, sendRate: number, tickMs: number): number {
-  const queueMs = sendRate * tickMs >= MIN_TICK_BYTES ? signals.queuedBytes / sendRate : 0;
-  return Math.max(signals.logLagMs, signals.lateMs, queueMs);
+export function queueBacklogMs(signals: TickSignals, sendRate: number, tickMs: number): number {
+  return sendRate * tickMs >= MIN_TICK_BYTES ? signals.queuedBytes / sendRate : 0;
 }
 
 /**
- * The next state. Strain — a backlog longer than the tick, or a loop busy at or above `BUSY_HIGH` —
- * for `STRAIN_TICKS` ticks in a row doubles the tick (up to `maxMs`): the server sends half the
- * frames and spends half the fan-out CPU, so it catches up. Calm — a backlog under a quarter of
- * the tick and the loop busy under `BUSY_LOW` — for `CALM_MS` shortens it by a quarter (down to
- * `minMs`). A length that strained within `PROBE_MS` of being shortened to is not tried again
- * before `FORGET_MS` of calm: without that memory the tick would swing between the length that
- * strains and the one above it. Anything between strain and calm holds the tick where it is,
- * which is where it settles.
+ * The next state. Strain for `STRAIN_TICKS` ticks in a row doubles the tick (up to `maxMs`): the
+ * server sends half the frames and spends half the fan-out CPU, so it catches up. Strain is the
+ * sockets queueing more than a tick of deltas, or — while the fan-out takes at least `FANOUT_HIGH`
+ * of the loop — the loop falling behind (log lag or lateness over a tick) or busy at or above
+ * `BUSY_HIGH`. Calm — queues under a quarter of the tick, and either a loop with no backlog to
+ * speak of (under a quarter tick) and under `BUSY_LOW` busy, or a fan-out under `FANOUT_LOW` of it —
+ * for `CALM_MS` shortens it by a quarter (down to `minMs`). A length that strained within
+ * `PROBE_MS` of being shortened to is not tried again before `FORGET_MS` of calm: without that
+ * memory the tick would swing between the length that strains and the one above it. Anything
+ * between strain and calm holds the tick where it is, which is where it settles.
  */
 export function nextTick(state: TickState, signals: TickSignals, limits: TickLimits): TickState {
   const elapsedMs = Math.max(0, signals.elapsedMs);
@@ -111,18 +124,21 @@ export function nextTick(state: TickState, signals: TickSignals, limits: TickLim
   const busy = state.busy + (clamp(signals.busy, 0, 1) - state.busy) * weight;
   const rate = elapsedMs > 0 ? Math.max(0, signals.sentBytes) / elapsedMs : 0;
   const sendRate = state.sendRate + (rate - state.sendRate) * weight;
+  const share = elapsedMs > 0 ? clamp(signals.fanoutMs / elapsedMs, 0, 1) : 0;
+  const fanout = state.fanout + (share - state.fanout) * weight;
   const tickMs = clamp(state.tickMs, limits.minMs, limits.maxMs);
-  const backlog = backlogMs(signals, sendRate, tickMs);
+  const queueMs = queueBacklogMs(signals, sendRate, tickMs);
+  const loopMs = Math.max(signals.logLagMs, signals.lateMs);
   const sinceShortenedMs = state.sinceShortenedMs + elapsedMs;
-  const held: TickState = { tickMs, busy, sendRate, strained: 0, calmMs: 0, sinceShortenedMs, avoidMs: state.avoidMs };
+  const held: TickState = { tickMs, busy, sendRate, fanout, strained: 0, calmMs: 0, sinceShortenedMs, avoidMs: state.avoidMs };
 
-  if (backlog > tickMs || busy >= BUSY_HIGH) {
+  if (queueMs > tickMs || (fanout >= FANOUT_HIGH && (loopMs > tickMs || busy >= BUSY_HIGH))) {
     const strained = state.strained + 1;
     if (strained < STRAIN_TICKS) return { ...held, strained };
     const avoidMs = sinceShortenedMs < PROBE_MS ? tickMs : state.avoidMs;
     return { ...held, tickMs: Math.min(limits.maxMs, Math.ceil(tickMs * LENGTHEN)), sinceShortenedMs: Infinity, avoidMs };
   }
-  if (backlog * 4 < tickMs && busy < BUSY_LOW) {
+  if (queueMs * 4 < tickMs && ((loopMs * 4 < tickMs && busy < BUSY_LOW) || fanout < FANOUT_LOW)) {
     const calmMs = state.calmMs + elapsedMs;
     const shorter = Math.max(limits.minMs, Math.floor(tickMs * SHORTEN));
     const avoided = shorter <= state.avoidMs && calmMs < FORGET_MS;

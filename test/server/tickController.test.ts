@@ -3,7 +3,10 @@ import { CALM_MS, FORGET_MS, initialTick, nextTick, tickLimits, type TickLimits,
 
 const limits = tickLimits(25, 250);
 
-const quiet: Omit<TickSignals, 'elapsedMs'> = { lateMs: 1, busy: 0.3, logLagMs: 0, queuedBytes: 0, sentBytes: 2_000 };
+const quiet: Omit<TickSignals, 'elapsedMs'> = { lateMs: 1, busy: 0.3, logLagMs: 0, queuedBytes: 0, sentBytes: 2_000, fanoutMs: 1 };
+
+/** A loop kept full, half of it by fan-out (the frames of a tick take half of it to go out). */
+const saturated = (tickMs: number): Omit<TickSignals, 'elapsedMs'> => ({ ...quiet, busy: 1, fanoutMs: tickMs / 2 });
 
 /** Runs the controller for `ms` of ticks whose signals `signalsAt` computes from the tick length; returns every tick length. */
 function run(ms: number, signalsAt: (tickMs: number) => Omit<TickSignals, 'elapsedMs'>, from: TickState = initialTick(limits), within: TickLimits = limits) {
@@ -28,7 +31,7 @@ function loadedServer(ingestBusy: number, flushCostMs: number, frameBytes: numbe
     const seen = queued;
     queues.push(seen);
     queued = Math.max(0, queued + frameBytes - drainPerMs * tickMs);
-    return { lateMs: 1, busy: Math.min(1, ingestBusy + flushCostMs / tickMs), logLagMs: 0, queuedBytes: seen, sentBytes: frameBytes };
+    return { lateMs: 1, busy: Math.min(1, ingestBusy + flushCostMs / tickMs), logLagMs: 0, queuedBytes: seen, sentBytes: frameBytes, fanoutMs: flushCostMs };
   };
   return { signalsAt, queues };
 }
@@ -56,8 +59,8 @@ describe('tick controller', () => {
     expect(new Set(ticks)).toEqual(new Set([25]));
   });
 
-  it('given a loop busy at 90 % or more, then the tick doubles, step by step, up to half the budget and never beyond', () => {
-    const { ticks } = run(5_000, () => ({ ...quiet, busy: 1 }));
+  it('given a loop busy at 90 % or more, half of it fan-out, then the tick doubles, step by step, up to half the budget and never beyond', () => {
+    const { ticks } = run(5_000, saturated);
     const steps = ticks.filter((t, i) => i === 0 || t !== ticks[i - 1]);
     expect(steps).toEqual([25, 50, 100, 125]);
     expect(ticks.at(-1)).toBe(125);
@@ -65,9 +68,28 @@ describe('tick controller', () => {
     expect(ticks.indexOf(125)).toBeLessThan(20);
   });
 
-  it('given the log lagging more than a tick behind, then the tick lengthens', () => {
-    const { ticks } = run(1_000, (tickMs) => ({ ...quiet, logLagMs: tickMs + 10 }));
+  it('given the log lagging more than a tick behind while fan-out takes 30 % of the loop, then the tick lengthens', () => {
+    const { ticks } = run(1_000, (tickMs) => ({ ...quiet, logLagMs: tickMs + 10, fanoutMs: tickMs * 0.3 }));
     expect(ticks.at(-1)).toBe(125);
+  });
+
+  it('given ingest keeping the loop 95 % busy and the log lagging while fan-out takes 4 % of it (many events, few clients), then the tick stays at --flush-ms: a longer one would give back nothing but latency', () => {
+    const { ticks, state } = run(5_000, (tickMs) => ({ ...quiet, busy: 0.95, logLagMs: 400, lateMs: 30, fanoutMs: tickMs * 0.04 }));
+    expect(new Set(ticks)).toEqual(new Set([25]));
+    expect(state.fanout).toBeCloseTo(0.04, 3);
+  });
+
+  it('given a tick lengthened by a burst, when ingest alone keeps the loop 85 % busy with the log lagging, then the tick returns to --flush-ms', () => {
+    const { state } = run(2_000, saturated);
+    expect(state.tickMs).toBe(125);
+    const { ticks } = run(5_000, () => ({ ...quiet, busy: 0.85, logLagMs: 300, fanoutMs: 0.5 }), state);
+    expect(ticks.at(-1)).toBe(25);
+  });
+
+  it('given fan-out at 8 % of a loop 95 % busy (between FANOUT_LOW and FANOUT_HIGH), then the tick holds where it is', () => {
+    const from: TickState = { ...initialTick(limits), tickMs: 50, busy: 0.95, fanout: 0.08 };
+    const { ticks } = run(10_000, (tickMs) => ({ ...quiet, busy: 0.95, logLagMs: 100, fanoutMs: tickMs * 0.08 }), from);
+    expect(new Set(ticks)).toEqual(new Set([50]));
   });
 
   it('given sockets holding more than a tick of queued bytes, then the tick lengthens', () => {
@@ -78,7 +100,7 @@ describe('tick controller', () => {
 
   it('given a backlog under a tick and a loop between 70 % and 90 % busy, then the tick holds where it is', () => {
     const from: TickState = { ...initialTick(limits), tickMs: 100 };
-    const { ticks } = run(10_000, () => ({ ...quiet, busy: 0.8, logLagMs: 50 }), from);
+    const { ticks } = run(10_000, () => ({ ...quiet, busy: 0.8, logLagMs: 50, fanoutMs: 20 }), from);
     expect(new Set(ticks)).toEqual(new Set([100]));
   });
 
@@ -104,7 +126,7 @@ describe('tick controller', () => {
   });
 
   it('given load that ends, then the tick returns to --flush-ms within seconds, step by step, never below it', () => {
-    const { state } = run(2_000, () => ({ ...quiet, busy: 1 }));
+    const { state } = run(2_000, saturated);
     expect(state.tickMs).toBe(125);
     const { ticks } = run(5_000, () => quiet, state);
     expect(ticks.at(-1)).toBe(25);
@@ -117,9 +139,9 @@ describe('tick controller', () => {
   });
 
   it('given a shorter tick that strains soon after it is tried, then it is not tried again before FORGET_MS of calm', () => {
-    const { state } = run(2_000, () => ({ ...quiet, busy: 1 }));
+    const { state } = run(2_000, saturated);
     // Calm at 125 ms; at 93 ms the loop is saturated again.
-    const { ticks } = run(FORGET_MS * 2, (tickMs) => (tickMs < 125 ? { ...quiet, busy: 1 } : quiet), state);
+    const { ticks } = run(FORGET_MS * 2, (tickMs) => (tickMs < 125 ? saturated(tickMs) : quiet), state);
     const tries = ticks.filter((t, i) => i > 0 && t < 125 && ticks[i - 1] === 125).length;
     expect(tries).toBeGreaterThanOrEqual(1);
     expect(tries).toBeLessThanOrEqual(3);
