@@ -10,10 +10,12 @@ local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)`;
 /**
  * The body both append scripts share: the log's epoch (`ensure_epoch` makes it with a candidate when
  * there is none), `append(...)`, which refuses a duplicate (returns 0) or gives the entry its position,
- * XADDs it and publishes it (returns the position), and `finish()`, which writes back the head and the
- * last seq of each run appended to. A call reads those once and writes them once however many entries
- * it appends: a batch of n costs n XADDs and PUBLISHes and a few other commands, not 5n. An entry's
- * time is Redis's clock unless `at` gives one (an imported entry's). KEYS: stream, meta, seqs, recent.
+ * XADDs it and publishes it (returns the position), and `appending(body)`, which runs appends and then
+ * writes back the head and the last seq of each run appended to — also when one of them fails, since
+ * the entries XADDed before it stay in the stream. A call reads those once and writes them once
+ * however many entries it appends: a batch of n costs n XADDs and PUBLISHes and a few other commands,
+ * not 5n. An entry's time is Redis's clock unless `at` gives one (an imported entry's). A legacy
+ * message's digest is recorded only once it is logged. KEYS: stream, meta, seqs, recent.
  */
 const APPEND_ONE = `${NOW_MS}
 local meta = redis.call('HMGET', KEYS[2], 'epoch', 'pos')
@@ -28,13 +30,11 @@ local function ensure_epoch(candidate)
     redis.call('HSET', KEYS[2], 'epoch', epoch)
   end
 end
-local function finish()
-  if head ~= read_head then redis.call('HSET', KEYS[2], 'pos', head) end
-  for run, seq in pairs(changed_runs) do redis.call('HSET', KEYS[3], run, seq) end
-end
 local function append(channel, message, run, seq, pub, window, at)
   local time = now
   if at and at ~= '' then time = tonumber(at) end
+  if time == nil or time ~= time then error({err = 'ERR entry time is not a number'}) end
+  local digest
   if run ~= '' then
     local n = tonumber(seq)
     local last = last_seqs[run]
@@ -44,24 +44,26 @@ local function append(channel, message, run, seq, pub, window, at)
     end
     if n == nil or n <= last then return 0 end
   else
-    local digest = redis.sha1hex(channel .. '\\n' .. message)
+    digest = redis.sha1hex(channel .. '\\n' .. message)
     redis.call('ZREMRANGEBYSCORE', KEYS[4], '-inf', time - tonumber(window))
     if redis.call('ZSCORE', KEYS[4], digest) then return 0 end
-    redis.call('ZADD', KEYS[4], time, digest)
   end
-  local added = redis.pcall('XADD', KEYS[1], (head + 1) .. '-0', 'channel', channel, 'message', message, 'time', time)
-  if type(added) == 'table' and added.err then
-    -- What this call appended before stays appended: record it before failing.
-    finish()
-    error(added)
-  end
+  redis.call('XADD', KEYS[1], (head + 1) .. '-0', 'channel', channel, 'message', message, 'time', time)
   head = head + 1
-  if run ~= '' then
+  if digest then
+    redis.call('ZADD', KEYS[4], time, digest)
+  else
     last_seqs[run] = tonumber(seq)
     changed_runs[run] = seq
   end
   if pub ~= '' then redis.call('PUBLISH', pub, message) end
   return head
+end
+local function appending(body)
+  local ok, failure = pcall(body)
+  if head ~= read_head then redis.call('HSET', KEYS[2], 'pos', head) end
+  for run, seq in pairs(changed_runs) do redis.call('HSET', KEYS[3], run, seq) end
+  if not ok then error(failure) end
 end`;
 
 /**
@@ -73,23 +75,25 @@ end`;
  */
 export const APPEND_SCRIPT = `${APPEND_ONE}
 ensure_epoch(ARGV[6])
-local pos = append(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7], ARGV[8])
-finish()
+local pos = 0
+appending(function() pos = append(ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[7], ARGV[8]) end)
 return {pos, epoch}`;
 
 /**
  * Append many messages in one call (what one EVALSHA costs is paid once). KEYS as for one.
  * ARGV: epoch to create the log with, dedup window (ms), then six per message: channel, message,
  * run, seq, pub/sub channel, time (empty: Redis's clock). Returns `{epoch, pos1, pos2, …}`; 0 for a
- * refused duplicate.
+ * refused duplicate. A message that fails (a time that is no number) fails the call; those before
+ * it stay appended.
  */
 export const APPEND_BATCH_SCRIPT = `${APPEND_ONE}
 ensure_epoch(ARGV[1])
 local out = {epoch}
-for i = 3, #ARGV, 6 do
-  out[#out + 1] = append(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[2], ARGV[i + 5])
-end
-finish()
+appending(function()
+  for i = 3, #ARGV, 6 do
+    out[#out + 1] = append(ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[2], ARGV[i + 5])
+  end
+end)
 return out`;
 
 /**
