@@ -114,8 +114,7 @@ export class LogFollower {
       }
       const last = read.entries[read.entries.length - 1];
       if (read.entries.length >= this.options.batch && last !== undefined) {
-        // A full batch: more is waiting. Ask for it now, so that Redis answers while this batch is
-        // handled. Waiting for that answer lets timers and sockets run before the next batch.
+        // A full batch: more is waiting. Ask for it now, so that Redis answers while this batch is handled.
         ahead = { number: ++this.reads, after: last.pos, result: settle(this.log.read(last.pos, this.options.batch, 0)) };
       }
       if (last !== undefined) {
@@ -123,6 +122,8 @@ export class LogFollower {
         this.position = last.pos;
       }
       this.handlers.onRead?.(number, this.position >= this.head);
+      // Let timers and sockets run before the next batch, even when a read is answered without I/O.
+      if (ahead !== undefined) await new Promise((resolve) => setImmediate(resolve));
     }
     // Stopped with a read ahead in flight: let it end (its result is not used).
     await ahead?.result;

@@ -110,4 +110,26 @@ describe('log follower', () => {
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(errors).toHaveLength(1);
   });
+
+  it('given a log that answers without I/O (in memory), then timers still run between full batches of a long replay', async () => {
+    const log = createMemoryLog();
+    for (let i = 0; i < 3_000; i += 1) await log.append({ channel: 'c', message: `${i}`, publish: false });
+    const { epoch } = await log.bounds();
+    let applied = 0;
+    let appliedWhenTimerRan = -1;
+    const follower = new LogFollower(
+      log,
+      { onEntries: (entries) => (applied += entries.length), onEpoch: () => undefined, onGap: () => undefined },
+      { batch: 100, blockMs: 20 },
+      epoch,
+      0,
+    );
+    setTimeout(() => (appliedWhenTimerRan = applied), 0);
+    follower.start();
+    for (let i = 0; i < 200 && applied < 3_000; i += 1) await new Promise((r) => setTimeout(r, 5));
+    await follower.stop();
+    expect(applied).toBe(3_000);
+    expect(appliedWhenTimerRan).toBeGreaterThanOrEqual(0);
+    expect(appliedWhenTimerRan).toBeLessThan(3_000);
+  });
 });
