@@ -13,8 +13,8 @@ export interface TickObservations {
 
 /** What the ticker reads of ingest while it measures the fan-out. */
 export interface IngestClock {
-  /** Time spent applying log entries since start (ms). */
-  readonly applyMs: number;
+  /** Time spent applying log entries and bridging pub/sub messages since start (ms). */
+  readonly busyMs: number;
 }
 
 /** What the ticker drives. */
@@ -39,8 +39,9 @@ export interface TickerDeps {
  *
  * The fan-out's time is measured from the start of a flush to the first immediate after it: uWS
  * writes a topic's frames to its subscribers at the end of the loop iteration (its check handle runs
- * before Node's immediates), so timing `flush()` alone would miss nearly all of it. Log entries
- * applied in between are taken out; the rest of that poll phase (a socket read or two) stays in.
+ * before Node's immediates), so timing `flush()` alone would miss nearly all of it. Ingest's own work
+ * in between (log entries applied, pub/sub messages bridged) is taken out; the rest of that poll phase
+ * (the Redis replies' parsing, a client message or two) stays in.
  */
 export class FlushTicker {
   private state: TickState;
@@ -89,15 +90,15 @@ export class FlushTicker {
     this.lastAt = now;
 
     const heartbeatDue = Date.now() - this.lastHeartbeat >= this.deps.heartbeatMs - this.state.tickMs / 2;
+    const ingestBefore = this.deps.ingest.busyMs;
     try {
-      const appliedBefore = this.deps.ingest.applyMs;
       this.deps.flush(heartbeatDue);
       if (heartbeatDue) this.lastHeartbeat = Date.now();
-      setImmediate(() => {
-        this.fanoutMs = Math.max(0, performance.now() - now - (this.deps.ingest.applyMs - appliedBefore));
-      });
     } finally {
-      // A flush that threw must not stop the ticks that follow.
+      // A flush that threw must not stop the ticks that follow; what it sent is measured all the same.
+      setImmediate(() => {
+        this.fanoutMs = Math.max(0, performance.now() - now - (this.deps.ingest.busyMs - ingestBefore));
+      });
       const before = this.state.tickMs;
       this.state = nextTick(this.state, signals, this.deps.limits);
       if (this.state.tickMs !== before) this.deps.changed(this.state.tickMs, { ...signals, smoothedBusy: this.state.busy });

@@ -51,8 +51,8 @@ export class LogIngest {
   status: LogStatus = 'connecting';
   /** Messages read from the log since start. */
   eventsIn = 0;
-  /** Time spent applying log entries since start (ms): what of the event loop's time ingest took. */
-  applyMs = 0;
+  /** Time spent applying log entries and bridging pub/sub messages since start (ms): the event loop's time ingest took. */
+  busyMs = 0;
   private follower: LogFollower | undefined;
   private readonly bridge: Bridge;
   private readonly bridgePublisher: Publisher;
@@ -114,10 +114,13 @@ export class LogIngest {
     const { config, log, bus } = this.deps;
     if (config.bridge) {
       const offer = (channel: string, payload: Buffer): void => {
+        const started = performance.now();
         try {
           this.bridge.offer(channel, payload);
         } catch (error) {
           this.deps.fault('redis message', error);
+        } finally {
+          this.busyMs += performance.now() - started;
         }
       };
       bus.subscribe(AGENT_CHANNELS, offer).catch((error: unknown) => {
@@ -240,7 +243,7 @@ export class LogIngest {
     try {
       this.applyAll(entries);
     } finally {
-      this.applyMs += performance.now() - started;
+      this.busyMs += performance.now() - started;
     }
   }
 

@@ -67,8 +67,11 @@ export const BUSY_LOW = 0.7;
  * gives back at least half of that (5 % of the loop). Below, ingest is what keeps the loop busy.
  */
 export const FANOUT_HIGH = 0.1;
-/** Fan-out share under which a quarter shorter tick costs the loop under 2 % more, however busy it is. */
-export const FANOUT_LOW = 0.05;
+/**
+ * Fan-out share under which a tick a quarter shorter costs the loop little more (a third of it, under
+ * 2.5 %) however busy it is, and leaves the share under `FANOUT_HIGH`, so the step is not undone.
+ */
+export const FANOUT_LOW = 0.07;
 /** Strained ticks in a row before the tick lengthens: a late tick or two (a GC pause, a busy neighbour) is noise. */
 export const STRAIN_TICKS = 3;
 /** How long the signals must stay calm before each shortening step: shorten slowly, lengthen fast. */

@@ -16,7 +16,7 @@ function spin(ms: number): void {
  * that work as log entries applied instead. Returns the tick lengths chosen and the signals seen.
  */
 async function runTicker(ms: number, workMs: number, asIngest: boolean) {
-  const ingest = { applyMs: 0 };
+  const ingest = { busyMs: 0 };
   const changes: { tickMs: number; signals?: TickSignals }[] = [];
   const ticker = new FlushTicker({
     limits: tickLimits(20, 200),
@@ -25,7 +25,7 @@ async function runTicker(ms: number, workMs: number, asIngest: boolean) {
     flush: () => {
       setImmediate(() => {
         spin(workMs);
-        if (asIngest) ingest.applyMs += workMs;
+        if (asIngest) ingest.busyMs += workMs;
       });
     },
     observe: () => ({ logLagMs: 0, queuedBytes: 0, sentBytes: 0 }),
