@@ -139,6 +139,6 @@ describe.skipIf(skip !== undefined)(`server contract, black-box${skip === undefi
       expect(slow.state('trade.results')).toEqual(fast.state('trade.results'));
       fast.close();
       slow.close();
-    });
+    }, 90_000);
   });
 });
