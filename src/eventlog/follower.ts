@@ -73,9 +73,10 @@ export class LogFollower {
   private async loop(): Promise<void> {
     let delay = this.options.retryDelayMs ?? 50;
     /** A read issued before the last batch was handled: it was full, so more was waiting. */
-    let ahead: { readonly number: number; readonly after: number; readonly result: Promise<Settled<LogRead>> } | undefined;
+    let ahead: { readonly number: number; readonly result: Promise<Settled<LogRead>> } | undefined;
     while (!this.stopped) {
-      const pending = ahead !== undefined && ahead.after === this.position ? ahead : undefined;
+      // A read ahead was issued from the position the last batch ended at, which is this.position.
+      const pending = ahead;
       ahead = undefined;
       const number = pending?.number ?? ++this.reads;
       const settled = await (pending?.result ?? settle(this.log.read(this.position, this.options.batch, this.options.blockMs)));
@@ -115,7 +116,7 @@ export class LogFollower {
       const last = read.entries[read.entries.length - 1];
       if (read.entries.length >= this.options.batch && last !== undefined) {
         // A full batch: more is waiting. Ask for it now, so that Redis answers while this batch is handled.
-        ahead = { number: ++this.reads, after: last.pos, result: settle(this.log.read(last.pos, this.options.batch, 0)) };
+        ahead = { number: ++this.reads, result: settle(this.log.read(last.pos, this.options.batch, 0)) };
       }
       if (last !== undefined) {
         this.handlers.onEntries(read.entries);

@@ -105,7 +105,7 @@ export function initialTick(limits: TickLimits): TickState {
  * the rate deltas are sent at, when ticks send enough for that to mean anything (snapshots to clients
  * that just joined are not the ticks' doing).
  */
-export function queueBacklogMs(signals: TickSignals, sendRate: number, tickMs: number): number {
+function queueBacklogMs(signals: TickSignals, sendRate: number, tickMs: number): number {
   return sendRate * tickMs >= MIN_TICK_BYTES ? signals.queuedBytes / sendRate : 0;
 }
 
