@@ -39,16 +39,40 @@ export const LegacyEnvelope = t.type({
 export type LegacyEnvelope = t.TypeOf<typeof LegacyEnvelope>;
 
 const COLON = 58;
+/** Digits of a safe integer: `String(seq)` of a valid seq is at most this long. */
+const MAX_SEQ_DIGITS = 16;
+
+/** The run `runOf` returned last: the next event of the same run gets this very string back. */
+let lastRun = '';
 
 /**
  * The run part of an id `<agent>:<run>:<seq>`, or `undefined` when the id does not have that form.
- * Compares in place (this runs for every event): only the run itself is sliced out.
+ * Compares in place (this runs for every event): the seq's digits are read as a number rather than
+ * `seq` written out, and the run is sliced out only when it differs from the last one returned, so
+ * consecutive events of a run share one string (whose hash the seq tracker's lookups then reuse).
  */
 export function runOf(id: string, agent: string, seq: number): string | undefined {
-  const digits = String(seq);
   const start = agent.length + 1;
-  const end = id.length - digits.length - 1;
-  if (end <= start || id.charCodeAt(start - 1) !== COLON || id.charCodeAt(end) !== COLON) return undefined;
-  if (!id.startsWith(agent) || !id.endsWith(digits)) return undefined;
-  return id.slice(start, end);
+  const end = id.lastIndexOf(':');
+  if (end <= start || id.charCodeAt(start - 1) !== COLON || !id.startsWith(agent)) return undefined;
+  if (!digitsSpell(id, end + 1, seq)) return undefined;
+  if (lastRun.length !== end - start || !id.startsWith(lastRun, start)) lastRun = id.slice(start, end);
+  return lastRun;
+}
+
+/**
+ * Whether `id` from `from` to its end is `String(seq)`: decimal digits without a leading zero, at
+ * most 16 of them (beyond, no safe integer), whose value is `seq`. Their value is exact below 2^53,
+ * and rounds to 2^53 or above when it is not, never to a safe seq.
+ */
+function digitsSpell(id: string, from: number, seq: number): boolean {
+  const count = id.length - from;
+  if (count < 1 || count > MAX_SEQ_DIGITS || id.charCodeAt(from) === 48) return false;
+  let value = 0;
+  for (let i = from; i < id.length; i++) {
+    const digit = id.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    value = value * 10 + digit;
+  }
+  return value === seq;
 }

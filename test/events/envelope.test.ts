@@ -17,7 +17,24 @@ describe('runOf', () => {
     ['another agent of the same length', 'paper-executer:3f9a:42'],
     ['another seq of the same length', 'paper-executor:3f9a:41'],
     ['only the agent and the seq', 'paper-executor:42'],
+    ['the seq with a leading zero', 'paper-executor:3f9a:042'],
+    ['a letter among the seq digits', 'paper-executor:3f9a:4x2'],
+    ['a sign before the seq', 'paper-executor:3f9a:+42'],
+    ['no seq after the last colon', 'paper-executor:3f9a:'],
   ])('given %s, then there is no run', (_label, id) => {
     expect(runOf(id, 'paper-executor', 42)).toBeUndefined();
+  });
+
+  it('given seqs up to the largest safe integer, then their ids are read; longer digit strings that round to them are not', () => {
+    const largest = Number.MAX_SAFE_INTEGER;
+    expect(runOf(`a:r:${largest}`, 'a', largest)).toBe('r');
+    expect(runOf('a:r:9007199254740993', 'a', largest)).toBeUndefined();
+    expect(runOf('a:r:19007199254740991', 'a', largest)).toBeUndefined();
+    expect(runOf(`a:r:${largest - 1}`, 'a', largest)).toBeUndefined();
+  });
+
+  it('given ids of different runs in turn, then each gives its own run', () => {
+    const ids = ['a:run-1:1', 'a:run-2:2', 'a:run-1:3', 'b:run-1:4', 'a:run-12:5', 'a:run-1:6'];
+    expect(ids.map((id, i) => runOf(id, id.slice(0, 1), i + 1))).toEqual(['run-1', 'run-2', 'run-1', 'run-1', 'run-12', 'run-1']);
   });
 });
