@@ -1,6 +1,7 @@
 import type { AgentChannel, Event, EventTag } from '../events';
 import {
   agentUpdates,
+  editCount,
   inDraftScope,
   portfolioSummary,
   riskState,
@@ -88,7 +89,7 @@ const BY_TAG: ReadonlyMap<EventTag, readonly Reducer[]> = (() => {
 const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: [] };
 
 /**
- * How a `ProjectionStates` holds what its reducers return: either large maps updated in place
+ * How a `ProjectionStates` holds what its reducers return: either objects changed in place
  * between reads (see the class), or an `accept` check of every new state (default: always hold).
  * Never both: with maps updated in place, `before` and `after` may share an already-updated map,
  * so no check comparing them could be trusted.
@@ -109,8 +110,10 @@ export type ProjectionStatesOptions =
  * each event to every projection that handles it, then `portfolio.summary` derived from the others.
  * Pure in memory: no I/O, no clock.
  *
- * With `inPlace`, large maps a reducer made since the states were last read are updated in place
- * (`draftSet`): reading a state through `state()` ends that, so a state once read never changes.
+ * With `inPlace`, the objects a reducer made since the states were last read (states, their large
+ * maps and lists, counters) are changed in place (`edit`, `draftSet`) rather than copied again for
+ * every event: reading a state through `state()` ends that, so a state once read never changes.
+ * A change made in place keeps the state's identity; `editCount` says it happened.
  * Reducers never throw on decoded events (their inputs are validated); one that did could leave
  * such a map half-updated until the next event touching its channel.
  */
@@ -175,7 +178,10 @@ export class ProjectionStates {
   private reduce(event: Event): AgentChannel[] {
     const { states } = this;
     const touched: AgentChannel[] = [];
-    for (const r of BY_TAG.get(event.type) ?? []) this.hold(r.channel, r.evolve(states[r.channel], event), touched);
+    for (const r of BY_TAG.get(event.type) ?? []) {
+      const edits = editCount();
+      this.hold(r.channel, r.evolve(states[r.channel], event), edits, touched);
+    }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: the summary derived from unchanged sources is the same object (it is cached)
     if (touched.length > 0) {
       const sources = {
@@ -184,14 +190,16 @@ export class ProjectionStates {
         risk: states['risk.state'],
         strategies: states['strategy.performance'],
       };
-      this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), touched);
+      const edits = editCount();
+      this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), edits, touched);
     }
     return touched;
   }
 
-  private hold(channel: AgentChannel, after: unknown, touched: AgentChannel[]): void {
+  /** Holds what a reducer returned; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
+  private hold(channel: AgentChannel, after: unknown, edits: number, touched: AgentChannel[]): void {
     const before = this.states[channel];
-    if (after === before || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return;
+    if ((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return;
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
     touched.push(channel);
   }

@@ -1,6 +1,6 @@
 import { absurd } from 'fp-ts/function';
 import type { AgentStatus, StrategyFigures } from '../events';
-import { deleteKey, own, safeKey, setKey, size } from './keys';
+import { draftDelete, draftSet, edit, own, safeKey, setKey, size } from './keys';
 import { plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -81,9 +81,12 @@ function onHeartbeat(state: AgentUpdatesState, event: EventsOf<'agent.heartbeat'
   const entry: AgentEntry = { role, status, last_heartbeat: event.meta.ts, interval_ms, processed, detail: detail ?? null };
   const held = own(state.agents, key);
   if (held !== undefined && sameAgent(held, entry)) return state;
+  // A heartbeat a second per agent: within a draft scope the state and its agent map change in place.
   let agents = state.agents;
-  if (held === undefined && size(agents) >= MAX_AGENTS) agents = deleteKey(agents, longestSilent(agents));
-  return { ...state, agents: setKey(agents, key, entry) };
+  if (held === undefined && size(agents) >= MAX_AGENTS) agents = draftDelete(agents, longestSilent(agents));
+  const next = edit(state);
+  next.agents = draftSet(agents, key, entry);
+  return next;
 }
 
 function sameAgent(a: AgentEntry, b: AgentEntry): boolean {

@@ -65,6 +65,34 @@ export function asDraft<T extends object>(value: T): T {
   return value;
 }
 
+/** A draft's fields, writable: what `edit` hands out. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** Calls of `edit` so far: a change made in place leaves the state's identity as it was, and shows here instead. */
+let edits = 0;
+
+/** How many changes `edit` has handed out: compared before and after a reducer, it says whether the reducer changed something in place. */
+export function editCount(): number {
+  return edits;
+}
+
+/**
+ * `value`, to be changed by the caller: itself when it was made in the current draft scope, else a
+ * shallow copy made in it (see `draftSet`). Call it only to make a change: every call counts as one
+ * (`editCount`), since a change made in place cannot be seen from the state's identity. For objects
+ * whose identity nothing uses as a change signal.
+ */
+export function edit<T extends object>(value: T): Mutable<T> {
+  edits++;
+  return (isDraft(value) ? value : asDraft({ ...value })) as Mutable<T>;
+}
+
+/** `list`, to be changed by the caller: `edit` for arrays (itself when made in the current draft scope, else a copy made in it). */
+export function editList<T>(list: readonly T[]): T[] {
+  edits++;
+  return isDraft(list) ? (list as T[]) : asDraft(list.slice());
+}
+
 /** `map` without `key`: `deleteKey`, in place for a map made in the current draft scope (see `draftSet`). */
 export function draftDelete<V>(map: Readonly<Record<string, V>>, key: string): Readonly<Record<string, V>> {
   if (isDraft(map)) {

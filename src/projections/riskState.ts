@@ -1,5 +1,5 @@
 import { absurd } from 'fp-ts/function';
-import { deleteKey, draftDelete, draftSet, own, safeKey, setKey, size } from './keys';
+import { deleteKey, draftDelete, draftSet, edit, own, safeKey, setKey, size } from './keys';
 import { add, cmp, isZero, max, min, plain, ratio, sub, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -76,20 +76,33 @@ export const riskState: Projection<RiskState, Handled> = {
   evolve(state, event) {
     const next = evolveRisk(state, event);
     const asOf = event.meta.asOf;
-    return asOf === undefined || asOf === next.as_of ? next : { ...next, as_of: asOf };
+    if (asOf === undefined || asOf === next.as_of) return next;
+    const dated = edit(next);
+    dated.as_of = asOf;
+    return dated;
   },
 };
 
-/** The reduction proper; `evolve` adds the simulated time. */
+/**
+ * The reduction proper; `evolve` adds the simulated time. Within a draft scope the state and its
+ * `decisions` change in place once copied (`edit`): most events change a field or two of them.
+ */
 function evolveRisk(state: RiskState, event: EventsOf<Handled>): RiskState {
   switch (event.type) {
-    case 'risk.decided':
-      return { ...state, decisions: countDecision(state.decisions, event.data.approved, event.data.rule_triggered) };
+    case 'risk.decided': {
+      const next = edit(state);
+      next.decisions = countDecision(state.decisions, event.data.approved, event.data.rule_triggered);
+      return next;
+    }
     case 'risk.halted': {
       const { rule, reason } = event.data;
       // A halt rule is held only while halted (a snapshot saying not halted clears it), so the rule alone says the halt is held.
       if (state.halt_rule === rule && state.halt_reason === reason) return state;
-      return { ...state, halted: true, halt_rule: rule, halt_reason: reason };
+      const next = edit(state);
+      next.halted = true;
+      next.halt_rule = rule;
+      next.halt_reason = reason;
+      return next;
     }
     case 'guardian.snapshot':
       return onSnapshot(state, event);
@@ -103,11 +116,17 @@ function evolveRisk(state: RiskState, event: EventsOf<Handled>): RiskState {
 }
 
 function countDecision(d: RiskDecisions, approved: boolean, rule: string | null): RiskDecisions {
-  if (approved) return { ...d, approved: d.approved + 1 };
+  const next = edit(d);
+  if (approved) {
+    next.approved = d.approved + 1;
+    return next;
+  }
+  const byRule = d.rejections_by_rule;
   let key = safeKey(rule ?? 'unknown');
-  if (own(d.rejections_by_rule, key) === undefined && size(d.rejections_by_rule) >= MAX_RULES - 1) key = '_other';
-  const rejections_by_rule = setKey(d.rejections_by_rule, key, (own(d.rejections_by_rule, key) ?? 0) + 1);
-  return { ...d, rejected: d.rejected + 1, rejections_by_rule };
+  if (own(byRule, key) === undefined && size(byRule) >= MAX_RULES - 1) key = '_other';
+  next.rejections_by_rule = draftSet(byRule, key, (own(byRule, key) ?? 0) + 1);
+  next.rejected = d.rejected + 1;
+  return next;
 }
 
 /** Authoritative for the fields it carries; fields it omits are left as they were. */
@@ -160,11 +179,12 @@ function onExecuted(state: RiskState, event: EventsOf<'trade.executed'>): RiskSt
   // Up to MAX_MARKETS keys, written by most fills: updated in place within a draft scope (see draftSet).
   let markets = state.exposure_by_market;
   if (own(markets, market_id) === undefined && size(markets) >= MAX_MARKETS) markets = draftDelete(markets, smallest(markets));
-  return {
-    ...state,
-    exposure_by_market: draftSet(markets, market_id, add(own(markets, market_id) ?? '0', amount)),
-    exposure_by_venue: setKey(state.exposure_by_venue, venue, add(own(state.exposure_by_venue, venue) ?? '0', amount)),
-  };
+  const venues = state.exposure_by_venue;
+  const next = edit(state);
+  next.exposure_by_market = draftSet(markets, market_id, add(own(markets, market_id) ?? '0', amount));
+  // Copied, never changed in place: the summary's cache knows an unchanged venue map by its identity.
+  next.exposure_by_venue = setKey(venues, venue, add(own(venues, venue) ?? '0', amount));
+  return next;
 }
 
 function smallest(map: Readonly<Record<string, Money>>): string {
@@ -207,7 +227,15 @@ function onSettled(state: RiskState, event: EventsOf<'trade.settled'>): RiskStat
     current_value === null ? state.high_water_mark : max(state.high_water_mark ?? current_value, current_value);
   const [drawdown, drawdown_pct] = drawdownOf(current_value, high_water_mark);
   const daily_pnl = add(state.daily_pnl, pnl);
-  return { ...state, current_value, high_water_mark, drawdown, drawdown_pct, daily_pnl, exposure_by_market, exposure_by_venue };
+  const next = edit(state);
+  next.current_value = current_value;
+  next.high_water_mark = high_water_mark;
+  next.drawdown = drawdown;
+  next.drawdown_pct = drawdown_pct;
+  next.daily_pnl = daily_pnl;
+  next.exposure_by_market = exposure_by_market;
+  next.exposure_by_venue = exposure_by_venue;
+  return next;
 }
 
 const UNKNOWN_DRAWDOWN = [null, null] as const;

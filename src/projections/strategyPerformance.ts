@@ -1,7 +1,7 @@
 import { absurd } from 'fp-ts/function';
 import type { OpportunityType } from '../events';
 import { MAX_STRATEGIES } from './agentUpdates';
-import { own, safeKey, setKey, size } from './keys';
+import { edit, own, safeKey, setKey, size } from './keys';
 import { add, countRatio, max, min, plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -68,12 +68,12 @@ export const strategyPerformance: Projection<StrategyPerformanceState, Handled> 
     switch (event.type) {
       case 'opportunity.detected': {
         const type = event.data.opportunity_type;
-        const byType = state.opportunities_by_type;
-        return {
-          ...state,
-          opportunities_seen: state.opportunities_seen + 1,
-          opportunities_by_type: { ...byType, [type]: byType[type] + 1 },
-        };
+        const byType = edit(state.opportunities_by_type);
+        byType[type] += 1;
+        const next = edit(state);
+        next.opportunities_seen = state.opportunities_seen + 1;
+        next.opportunities_by_type = byType;
+        return next;
       }
       case 'trade.requested':
         return update(state, event.data.strategy, (s) => ({ ...s, requests: s.requests + 1 }));
@@ -95,7 +95,7 @@ export const strategyPerformance: Projection<StrategyPerformanceState, Handled> 
   },
 };
 
-/** Applies `change` to one strategy (created on first sight, while there is room). */
+/** Applies `change` to one strategy (created on first sight, while there is room); the state itself changes in place within a draft scope (`edit`). */
 function update(
   state: StrategyPerformanceState,
   name: string,
@@ -104,9 +104,12 @@ function update(
   const key = safeKey(name);
   const held = own(state.strategies, key);
   if (held === undefined && size(state.strategies) >= MAX_STRATEGIES) return state;
-  const next = change(held ?? EMPTY);
-  if (next === held) return state;
-  return { ...state, strategies: setKey(state.strategies, key, next) };
+  const entry = change(held ?? EMPTY);
+  if (entry === held) return state;
+  const next = edit(state);
+  // Copied, never changed in place: the summary's totals know an unchanged strategy map by its identity.
+  next.strategies = setKey(state.strategies, key, entry);
+  return next;
 }
 
 function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEntry {

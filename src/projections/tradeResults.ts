@@ -1,5 +1,6 @@
 import { absurd } from 'fp-ts/function';
 import type { Outcome, Side, TradeRecord, TradeStatus, Venue } from '../events';
+import { asDraft, edit, editList, isDraft } from './keys';
 import { plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -45,8 +46,11 @@ export const tradeResults: Projection<TradeResultsState, Handled> = {
     switch (event.type) {
       case 'trade.executed': {
         const merged = mergeTrade(state.trades, event.data);
-        if (merged.trades === state.trades && !merged.added) return state;
-        return { trade_count: state.trade_count + (merged.added ? 1 : 0), trades: merged.trades };
+        if (!merged.changed && !merged.added) return state;
+        const next = edit(state);
+        next.trade_count = state.trade_count + (merged.added ? 1 : 0);
+        next.trades = merged.trades;
+        return next;
       }
       case 'trade.settled':
         return onSettled(state, event);
@@ -61,10 +65,18 @@ export const tradeResults: Projection<TradeResultsState, Handled> = {
 /** The snapshot is authoritative for the count; its items merge by id and never truncate the list. */
 function onSnapshot(state: TradeResultsState, event: EventsOf<'executor.snapshot'>): TradeResultsState {
   let trades = state.trades;
-  for (const record of event.data.recent_trades) trades = mergeTrade(trades, record).trades;
+  let changed = false;
+  for (const record of event.data.recent_trades) {
+    const merged = mergeTrade(trades, record);
+    trades = merged.trades;
+    changed ||= merged.changed;
+  }
   const trade_count = event.data.trade_count;
-  if (trades === state.trades && trade_count === state.trade_count) return state;
-  return { trade_count, trades };
+  if (!changed && trade_count === state.trade_count) return state;
+  const next = edit(state);
+  next.trade_count = trade_count;
+  next.trades = trades;
+  return next;
 }
 
 function onSettled(state: TradeResultsState, event: EventsOf<'trade.settled'>): TradeResultsState {
@@ -74,25 +86,43 @@ function onSettled(state: TradeResultsState, event: EventsOf<'trade.settled'>): 
   if (held === undefined) return state; // older than the window (or unknown): nothing shown changes
   const settled: TradeEntry = { ...held, won, pnl: plain(pnl), settled_at };
   if (held.won === settled.won && held.pnl === settled.pnl && held.settled_at === settled.settled_at) return state;
-  const trades = state.trades.slice();
+  const trades = editList(state.trades);
   trades[index] = settled;
-  return { ...state, trades };
+  const next = edit(state);
+  next.trades = trades;
+  return next;
 }
 
-/** Merges one trade by id: updates the fields it carries, or inserts it by execution time (newest first). */
-function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trades: readonly TradeEntry[]; added: boolean } {
+/** What merging a trade did: the list (`trades` itself unless `changed`; the same draft changed in place, or a copy), and whether the trade was new. */
+interface Merged {
+  readonly trades: readonly TradeEntry[];
+  readonly changed: boolean;
+  readonly added: boolean;
+}
+
+/**
+ * Merges one trade by id: updates the fields it carries, or inserts it by execution time (newest
+ * first). A list made in the current draft scope changes in place (`editList`).
+ */
+function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): Merged {
   const index = trades.findIndex((t) => t.id === record.id);
   const held = trades[index];
   if (held !== undefined) {
     const updated = withRecord(held, record);
-    if (sameTrade(held, updated)) return { trades, added: false };
-    const next = trades.slice();
+    if (sameTrade(held, updated)) return { trades, changed: false, added: false };
+    const next = editList(trades);
     next[index] = updated;
-    return { trades: next, added: false };
+    return { trades: next, changed: true, added: false };
   }
   const entry = withRecord(undefined, record);
   const at = insertionIndex(trades, entry.executed_at);
-  if (at >= MAX_TRADES) return { trades, added: true };
+  if (at >= MAX_TRADES) return { trades, changed: false, added: true };
+  if (isDraft(trades)) {
+    const draft = trades as TradeEntry[];
+    draft.splice(at, 0, entry);
+    if (draft.length > MAX_TRADES) draft.pop();
+    return { trades: draft, changed: true, added: true };
+  }
   // One copy at its final size (at most MAX_TRADES, the oldest beyond it dropped).
   const length = Math.min(trades.length + 1, MAX_TRADES);
   // Stryker disable next-line ArrayDeclaration: the loops below fill every index, so an array made empty ends the same
@@ -100,7 +130,7 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): { trade
   next[at] = entry;
   for (let i = 0; i < at; i++) next[i] = trades[i] as TradeEntry;
   for (let i = at + 1; i < length; i++) next[i] = trades[i - 1] as TradeEntry;
-  return { trades: next, added: true };
+  return { trades: asDraft(next), changed: true, added: true };
 }
 
 /** Before the first trade executed no later than `executedAt`: ties put the newer arrival first. */
