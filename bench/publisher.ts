@@ -1,5 +1,6 @@
 import { createRedisLog, runField, type AppendRequest } from '../src/eventlog';
 import type { PrepareCommand, PublishCommand, PublishReport } from './lib/ipc';
+import { PreparedEvents, TS_PLACEHOLDER } from './lib/prepared';
 import { createEventSource, workloadOf, type Outgoing, type WorkloadName } from './lib/workloads';
 
 /**
@@ -25,39 +26,22 @@ function requestOf(out: Outgoing): AppendRequest {
   return { channel: out.channel, message: out.payload, run: runField(out.key), seq: out.key.seq };
 }
 
-/**
- * Stands for the publish time in prepared events: a valid timestamp (the events are encoded through
- * their codecs) that no generated value contains otherwise.
- */
-const TS_PLACEHOLDER = '1999-12-31T23:59:59.999Z';
-
-/** A prepared event: its request with the message cut where the publish time goes. */
-interface Prepared {
-  readonly request: Omit<AppendRequest, 'message'>;
-  readonly parts: readonly string[];
-}
-
-/** Events made by `prepare`, taken in order by `publish` before it makes any more. */
-let prepared: Prepared[] = [];
+/** Events made by `prepare`, taken in order by `publish` before it makes any more (off the heap: see `PreparedEvents`). */
+let prepared = new PreparedEvents(0);
 /** Events sent through every publish phase so far. */
 let publishedTotal = 0;
-let preparedAt = 0;
 
 function prepare(count: number): void {
-  prepared = Array.from({ length: count }, () => {
+  prepared = new PreparedEvents(count);
+  for (let i = 0; i < count; i += 1) {
     const out = source.next(TS_PLACEHOLDER);
-    const { message: _, ...request } = requestOf(out);
-    return { request, parts: out.payload.split(TS_PLACEHOLDER) };
-  });
-  preparedAt = 0;
+    prepared.add(out.channel, out.payload, runField(out.key), out.key.seq);
+  }
 }
 
 /** The next event, stamped with `ts`: a prepared one while any is left. */
 function nextRequest(ts: string): AppendRequest {
-  const next = prepared[preparedAt];
-  if (next === undefined) return requestOf(source.next(ts));
-  prepared[preparedAt++] = undefined as never; // let the collector have it once sent
-  return { ...next.request, message: next.parts.join(ts) };
+  return prepared.take(ts) ?? requestOf(source.next(ts));
 }
 
 async function publish(rate: number, durationMs: number): Promise<PublishReport> {
