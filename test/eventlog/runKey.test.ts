@@ -33,6 +33,12 @@ describe('run keys', () => {
     );
   });
 
+  it('given bytes that are not UTF-8 in the id and the agent, then it agrees with parsing the whole message (which reads both as U+FFFD)', () => {
+    const message = Buffer.concat([Buffer.from('{"v":1,"id":"'), Buffer.from([0xfe]), Buffer.from(':r:1","agent":"'), Buffer.from([0xff]), Buffer.from('","seq":1,"x":1}')]);
+    expect(parsedRunKey(message)).toEqual({ agent: '\ufffd', run: 'r', seq: 1 });
+    expect(runKeyOf(message)).toEqual(parsedRunKey(message));
+  });
+
   it('gives no key to legacy messages, other versions and garbage', () => {
     for (const message of ['{"agent":"a","type":"state_update","data":{}}', '{"v":2,"id":"a:r:1","agent":"a","seq":1}', 'nope', '', '{"v":1,"id":"a:r:01","agent":"a","seq":01,"x":1}']) {
       expect(runKeyOf(message)).toBeUndefined();
