@@ -136,11 +136,22 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): Merged 
 /** Before the first trade executed no later than `executedAt`: ties put the newer arrival first. */
 function insertionIndex(trades: readonly TradeEntry[], executedAt: string): number {
   const ms = Date.parse(executedAt);
+  const inMs = isMsUtc(executedAt);
   for (let i = 0; i < trades.length; i++) {
-    const held = trades[i] as TradeEntry;
-    if (Date.parse(held.executed_at) <= ms) return i;
+    const held = (trades[i] as TradeEntry).executed_at;
+    if (inMs && isMsUtc(held) ? held <= executedAt : Date.parse(held) <= ms) return i;
   }
   return trades.length;
+}
+
+const Z = 90;
+
+/**
+ * Whether a timestamp (as the codecs accept: a valid date and time) is `YYYY-MM-DDTHH:MM:SS.sssZ`, as
+ * `toISOString()` writes it: fields of fixed width, so two such compare as text as they do as times.
+ */
+function isMsUtc(ts: string): boolean {
+  return ts.length === 24 && ts.charCodeAt(23) === Z;
 }
 
 function withRecord(held: TradeEntry | undefined, r: TradeRecord): TradeEntry {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { MAX_TRADES, tradeResults, type TradeEntry } from '../../src/projections';
 import { tradeRecord } from '../support/trades';
 import { given, legacy, v1 } from './support';
@@ -182,5 +183,33 @@ describe('trade.results: a state once returned never changes', () => {
     const s1 = given(tradeResults, [executed('t1', 1), executed('t2', 2)]).state;
     tradeResults.evolve(s1, legacy('executor.snapshot', { trade_count: 2, recent_trades: [{ ...fields('t1', 1), status: 'partial' }] }));
     expect(s1).toStrictEqual({ trade_count: 2, trades: [entry('t2', 2), entry('t1', 1)] });
+  });
+});
+
+describe('trade.results order', () => {
+  /** One instant written the ways the codec accepts: UTC to the ms, other precisions, other zones. */
+  const forms = (ms: number): string[] => {
+    const iso = new Date(ms).toISOString();
+    const plus2 = new Date(ms + 2 * 3_600_000).toISOString().slice(0, 23);
+    return [iso, iso.replace('Z', '000Z'), iso.replace(/\.\d{3}Z$/, `.${iso.slice(20, 23)}4Z`), `${plus2}+02:00`];
+  };
+
+  it('given trades executed at times written in any accepted form, then they are newest first by time, ties newest arrival first', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 0, max: 3 })), { minLength: 1, maxLength: 30 }), (trades) => {
+        const base = Date.UTC(2026, 0, 31, 12, 0, 0, 0);
+        const events = trades.map(([step, form], i) => {
+          const executedAt = forms(base + step * 500)[form] as string;
+          return v1('trade.executed', { ...tradeRecord({ id: `t${i}`, request_id: `req-${i}`, executed_at: executedAt }), strategy: 'momentum', paper_trade: true }, { agent: 'paper-executor' });
+        });
+        const { state } = given(tradeResults, events);
+        const expected = trades
+          .map(([step], i) => ({ id: `t${i}`, time: base + step * 500, arrival: i }))
+          .sort((a, b) => b.time - a.time || b.arrival - a.arrival)
+          .slice(0, MAX_TRADES)
+          .map((t) => t.id);
+        expect(state.trades.map((t) => t.id)).toEqual(expected);
+      }),
+    );
   });
 });
