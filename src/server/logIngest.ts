@@ -8,7 +8,7 @@ import { decodeCheckpoint, encodeCheckpoint, REDUCER_SCHEMA, type Checkpoint } f
 import { reduceEntry, type ChannelVersions, type EntryOutcome } from '../pipeline/logReduction';
 import { ProjectionStates } from '../pipeline/projectionStates';
 import type { Fanout } from './fanout';
-import type { Metrics } from './metrics';
+import type { Metrics, Tally } from './metrics';
 import type { RejectionLog } from './rejections';
 
 /**
@@ -70,15 +70,15 @@ export class LogIngest {
     this.markReady = resolve;
   });
   private readonly log: Logger;
-  private readonly eventsInByChannel: Map<string, { inc(): void }>;
+  private readonly eventsInByChannel: Map<string, Tally>;
   private readonly rejectedByReason = new Map<RejectReason, { inc(): void }>();
 
   constructor(private readonly deps: IngestDeps) {
     this.log = deps.logger.child({ module: 'log' });
-    this.eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, deps.metrics.eventsIn.labels({ channel: c })]));
+    this.eventsInByChannel = new Map(AGENT_CHANNELS.map((c) => [c as string, deps.metrics.eventsIn.tally(c)]));
     this.bridgePublisher = new Publisher(deps.log, { publish: false });
     // Bound once: every message heard on pub/sub is counted, and looking a label up costs more than the count.
-    const bridged = Object.fromEntries(BRIDGE_OUTCOMES.map((o) => [o, deps.metrics.bridged.labels({ outcome: o })])) as Record<BridgeOutcome, { inc(): void }>;
+    const bridged = Object.fromEntries(BRIDGE_OUTCOMES.map((o) => [o, deps.metrics.bridged.tally(o)])) as Record<BridgeOutcome, Tally>;
     this.bridge = new Bridge({
       append: (channel, message, key) => this.bridgePublisher.publish(channel, message, key),
       readsIssued: () => this.follower?.readsIssued ?? 0,

@@ -10,6 +10,45 @@ function withOutcomes<T extends client.Counter<'outcome'>>(counter: T, outcomes:
   return counter;
 }
 
+/** One series of a tallied counter: `inc` is a plain addition (see `tallied`). */
+export interface Tally {
+  inc(by?: number): void;
+}
+
+/**
+ * A counter with one label, for counts made once per event: `tally(value)` gives a series whose `inc`
+ * is a plain addition (prom-client's own `inc` hashes the labels every time), added to the counter
+ * whenever the counter is read (`collect`), so every read sees every increment made before it.
+ */
+function tallied<L extends string>(config: client.CounterConfiguration<L> & { readonly labelNames: readonly [L] }) {
+  const [label] = config.labelNames;
+  const pending = new Map<string, { n: number }>();
+  const counter = new client.Counter<L>({
+    ...config,
+    collect() {
+      for (const [value, tally] of pending) {
+        if (tally.n === 0) continue;
+        counter.inc({ [label]: value } as Partial<Record<L, string>>, tally.n);
+        tally.n = 0;
+      }
+    },
+  });
+  const tally = (value: string): Tally => {
+    let held = pending.get(value);
+    if (held === undefined) {
+      held = { n: 0 };
+      pending.set(value, held);
+    }
+    const series = held;
+    return {
+      inc(by = 1) {
+        series.n += by;
+      },
+    };
+  };
+  return Object.assign(counter, { tally });
+}
+
 /** The server's Prometheus metrics, on a registry of their own (several servers may share a process in tests). */
 export function createMetrics() {
   const registry = new client.Registry();
@@ -31,7 +70,7 @@ export function createMetrics() {
       registers,
     }),
     policyCloses: new client.Counter({ name: 'pmarb_ws_policy_closes_total', help: 'Connections closed with 1008', registers }),
-    eventsIn: new client.Counter({ name: 'pmarb_events_in_total', help: 'Messages received from Redis', labelNames: ['channel'] as const, registers }),
+    eventsIn: tallied({ name: 'pmarb_events_in_total', help: 'Messages received from Redis', labelNames: ['channel'] as const, registers }),
     rejected: new client.Counter({ name: 'pmarb_events_rejected_total', help: 'Rejected messages, by reason', labelNames: ['reason'] as const, registers }),
     duplicates: new client.Counter({ name: 'pmarb_events_duplicate_total', help: 'Events seen before (same agent run, seq at or below the last)', registers }),
     lost: new client.Counter({ name: 'pmarb_events_lost_total', help: 'Events missing from seq gaps', registers }),
@@ -67,7 +106,7 @@ export function createMetrics() {
       ['written', 'failed'],
     ),
     bridged: withOutcomes(
-      new client.Counter({
+      tallied({
         name: 'pmarb_log_bridged_total',
         help: 'Messages seen on pub/sub, by what the bridge did: skipped (already logged), appended, duplicate (refused by the log), failed, dropped (the server was too far behind the log to decide)',
         labelNames: ['outcome'] as const,

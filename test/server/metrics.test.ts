@@ -22,4 +22,23 @@ describe('createMetrics', () => {
     expect(lines).toContain('pmarb_resumes_total{outcome="resumed"} 1');
     expect(lines).toContain('pmarb_resumes_total{outcome="snapshot"} 0');
   });
+
+  it('given per-event counts tallied between reads, then every read shows all of them once, beside counts made through the counter itself', async () => {
+    const metrics = createMetrics();
+    const skipped = metrics.bridged.tally('skipped');
+    const trades = metrics.eventsIn.tally('trade.results');
+    for (let i = 0; i < 5; i++) skipped.inc();
+    trades.inc(3);
+    metrics.bridged.inc({ outcome: 'skipped' }, 2);
+    let lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toContain('pmarb_log_bridged_total{outcome="skipped"} 7');
+    expect(lines).toContain('pmarb_events_in_total{channel="trade.results"} 3');
+    lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toContain('pmarb_log_bridged_total{outcome="skipped"} 7');
+    metrics.bridged.tally('skipped').inc();
+    skipped.inc();
+    lines = (await metrics.registry.metrics()).split('\n');
+    expect(lines).toContain('pmarb_log_bridged_total{outcome="skipped"} 9');
+    expect(lines).toContain('pmarb_log_bridged_total{outcome="appended"} 0');
+  });
 });
