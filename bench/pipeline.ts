@@ -6,6 +6,7 @@ import * as E from 'fp-ts/Either';
 import { encodeEvent, decodeEvent, decodeEventByIoTs, CATALOG, type EventTag, type OutgoingEvent, type Event } from '../src/events';
 import { diff, ProjectionStates, Projector } from '../src/pipeline';
 import { AGENT_CHANNELS } from '../src/events';
+import { runKeyOf } from '../src/eventlog';
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 
@@ -206,6 +207,16 @@ function decodePass(messages: readonly Message[], decode = decodeEvent): number 
   return r;
 }
 
+/** The bridge's check of a message heard on pub/sub: its run key, read from the message's start. */
+function runKeyPass(messages: readonly Message[]): number {
+  let keys = 0;
+  const r = rate(messages.length, () => {
+    for (const { raw } of messages) if (runKeyOf(raw) !== undefined) keys++;
+  });
+  if (keys === 0) throw new Error('no run keys');
+  return r;
+}
+
 function applyPass(events: readonly Event[]): number {
   const projector = new Projector();
   return rate(events.length, () => {
@@ -235,6 +246,7 @@ function main(): void {
     return E.isRight(e) ? [e.right] : [];
   });
   const applies = Array.from({ length: PASSES }, () => applyPass(decoded));
+  const runKeys = Array.from({ length: PASSES }, () => runKeyPass(messages));
   const first = runs[0];
   const bytes = messages.reduce((s, m) => s + m.raw.length, 0);
 
@@ -244,6 +256,7 @@ function main(): void {
   console.log(`decode only (JSON.parse + io-ts): ${fmt(median(decodes))} events/s`);
   console.log(`decode only, by io-ts alone (decodeEventByIoTs, no compiled guards): ${fmt(median(byIoTs))} events/s`);
   console.log(`evolve + ops only (pre-decoded): ${fmt(median(applies))} events/s`);
+  console.log(`bridge run key only (runKeyOf, per message heard on pub/sub): ${fmt(median(runKeys))} messages/s`);
   console.log(
     `events: ${fmt(COUNT)} x ${PASSES} passes (median, per CPU-second of this process), mean ${Math.round(bytes / COUNT)} bytes, ` +
       `ops/event ${((first?.ops ?? 0) / COUNT).toFixed(2)}, rejected ${first?.rejected ?? 0}, node ${process.version}`,
