@@ -9,6 +9,8 @@ import {
   tradeResults,
   type AgentUpdatesState,
   type EventsOf,
+  type Mutable,
+  type PortfolioSources,
   type PortfolioSummaryState,
   type Projection,
   type RiskState,
@@ -64,12 +66,23 @@ type EventFed = Exclude<AgentChannel, 'portfolio.summary'>;
 
 interface Reducer {
   readonly channel: EventFed;
+  /** The channel's bit in a set of touched channels (see `TOUCHED`). */
+  readonly bit: number;
   readonly evolve: (state: unknown, event: Event) => unknown;
 }
 
+/** The channels in the order `touched` lists them: the event-fed ones, then the summary derived from them. */
+const CHANNEL_ORDER = ['agent.updates', 'trade.results', 'risk.state', 'strategy.performance', 'portfolio.summary'] as const satisfies readonly AgentChannel[];
+const SUMMARY_BIT = 1 << CHANNEL_ORDER.indexOf('portfolio.summary');
+
+/** Every set of touched channels, by its bits: shared and frozen, so reducing an event allocates no list. */
+const TOUCHED: readonly (readonly AgentChannel[])[] = Array.from({ length: 1 << CHANNEL_ORDER.length }, (_, bits) =>
+  Object.freeze(CHANNEL_ORDER.filter((_, i) => (bits & (1 << i)) !== 0)),
+);
+
 /** Erases a projection's types once, here, so the dispatch table can hold them all. */
 function reducer<S, K extends EventTag>(channel: EventFed, p: Projection<S, K>): Reducer & { readonly handles: readonly EventTag[] } {
-  return { channel, handles: p.handles, evolve: (state, event) => p.evolve(state as S, event as EventsOf<K>) };
+  return { channel, bit: 1 << CHANNEL_ORDER.indexOf(channel), handles: p.handles, evolve: (state, event) => p.evolve(state as S, event as EventsOf<K>) };
 }
 
 const REDUCERS = [
@@ -86,7 +99,8 @@ const BY_TAG: ReadonlyMap<EventTag, readonly Reducer[]> = (() => {
   return map;
 })();
 
-const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: [] };
+const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: TOUCHED[0] as readonly AgentChannel[] };
+const NO_REDUCERS: readonly Reducer[] = [];
 
 /**
  * How a `ProjectionStates` holds what its reducers return: either objects changed in place
@@ -122,6 +136,8 @@ export class ProjectionStates {
   private readonly seq: SeqTracker;
   private readonly totals: { applied: number; duplicates: number; lost: number };
   private drafts = new WeakSet<object>();
+  /** What the summary is derived from, refreshed before each derivation (one object for every event; nothing keeps it). */
+  private readonly sources: Mutable<PortfolioSources>;
 
   /** The initial states, or those of a checkpoint (see `saved`). */
   constructor(
@@ -131,6 +147,8 @@ export class ProjectionStates {
     this.states = from === undefined ? initialStates() : { ...from.states };
     this.seq = from === undefined ? new SeqTracker() : SeqTracker.from(from.seq);
     this.totals = from === undefined ? { applied: 0, duplicates: 0, lost: 0 } : { ...from.counters };
+    const states = this.states;
+    this.sources = { agents: states['agent.updates'], trades: states['trade.results'], risk: states['risk.state'], strategies: states['strategy.performance'] };
   }
 
   /** Everything needed to continue from here later: states, seq trackers, counters (plain JSON). */
@@ -164,8 +182,8 @@ export class ProjectionStates {
     this.totals.lost += verdict.lost;
     const dated = receivedAt !== undefined && event.meta.ts === null ? { ...event, meta: { ...event.meta, ts: receivedAt } } : event;
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: outside a draft scope maps are copied instead of updated in place: the same states, more allocation
-    const touched = this.options.inPlace === true ? inDraftScope(this.drafts, () => this.reduce(dated)) : this.reduce(dated);
-    return { outcome: 'applied', lost: verdict.lost, touched };
+    const bits = this.options.inPlace === true ? inDraftScope(this.drafts, this.reduceEvent, dated) : this.reduce(dated);
+    return { outcome: 'applied', lost: verdict.lost, touched: TOUCHED[bits] as readonly AgentChannel[] };
   }
 
   /** The current JSON state of a channel: never changed afterwards. */
@@ -175,32 +193,35 @@ export class ProjectionStates {
     return this.states[channel];
   }
 
-  private reduce(event: Event): AgentChannel[] {
+  /** `reduce`, bound once: a draft scope runs it without a closure made per event. */
+  private readonly reduceEvent = (event: Event): number => this.reduce(event);
+
+  /** Reduces an event into every projection that handles it, then the summary; returns the bits of the channels it touched. */
+  private reduce(event: Event): number {
     const { states } = this;
-    const touched: AgentChannel[] = [];
-    for (const r of BY_TAG.get(event.type) ?? []) {
+    let bits = 0;
+    for (const r of BY_TAG.get(event.type) ?? NO_REDUCERS) {
       const edits = editCount();
-      this.hold(r.channel, r.evolve(states[r.channel], event), edits, touched);
+      if (this.hold(r.channel, r.evolve(states[r.channel], event), edits)) bits |= r.bit;
     }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: the summary derived from unchanged sources is the same object (it is cached)
-    if (touched.length > 0) {
-      const sources = {
-        agents: states['agent.updates'],
-        trades: states['trade.results'],
-        risk: states['risk.state'],
-        strategies: states['strategy.performance'],
-      };
+    if (bits !== 0) {
+      const sources = this.sources;
+      sources.agents = states['agent.updates'];
+      sources.trades = states['trade.results'];
+      sources.risk = states['risk.state'];
+      sources.strategies = states['strategy.performance'];
       const edits = editCount();
-      this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), edits, touched);
+      if (this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), edits)) bits |= SUMMARY_BIT;
     }
-    return touched;
+    return bits;
   }
 
-  /** Holds what a reducer returned; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
-  private hold(channel: AgentChannel, after: unknown, edits: number, touched: AgentChannel[]): void {
+  /** Holds what a reducer returned, if it changed the state; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
+  private hold(channel: AgentChannel, after: unknown, edits: number): boolean {
     const before = this.states[channel];
-    if ((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return;
+    if ((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return false;
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
-    touched.push(channel);
+    return true;
   }
 }

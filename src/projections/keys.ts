@@ -26,15 +26,17 @@ export function setKey<V>(map: Readonly<Record<string, V>>, key: string, value: 
 let drafts: WeakSet<object> | undefined;
 
 /**
- * Runs `reduce` with `scope` as the set of maps that `draftSet`/`draftDelete` made and may change in
+ * Runs `reduce(arg)` with `scope` as the set of maps that `draftSet`/`draftDelete` made and may change in
  * place. Whoever passes a scope owns the states reduced in it: it starts a new scope (a new set) before
  * anyone else may read those states, so a map once read is never changed again.
  */
-export function inDraftScope<T>(scope: WeakSet<object>, reduce: () => T): T {
+export function inDraftScope<T>(scope: WeakSet<object>, reduce: () => T): T;
+export function inDraftScope<A, T>(scope: WeakSet<object>, reduce: (arg: A) => T, arg: A): T;
+export function inDraftScope<A, T>(scope: WeakSet<object>, reduce: (arg?: A) => T, arg?: A): T {
   const outer = drafts;
   drafts = scope;
   try {
-    return reduce();
+    return reduce(arg);
   } finally {
     drafts = outer;
   }
