@@ -9,6 +9,8 @@
  *    then again after it wrote one (replays only what came after).
  * 4. A burst of B events appended as fast as one publisher can, with a server following: the append
  *    rate reached, the time the server needs to reach the head, and whether it applied every event.
+ * 5. Reading: the reader's CPU and Redis's per entry, reading the batched appends of 1. back in
+ *    batches of 1,000 (what a server behind the head does).
  */
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
@@ -117,6 +119,36 @@ async function appendCost(redisProcess: RedisProcess): Promise<CostResult> {
   return { publishPerSec, appendPerSec, batchPerSec, publishRedisUs: perEvent(publishCpu), appendRedisUs: perEvent(appendCpu), batchRedisUs: perEvent(batchCpu) };
 }
 
+/**
+ * What reading the log costs the server: this process's CPU and Redis's per entry, reading the
+ * `COST_EVENTS` entries the batched appends left (prefix `cost2:`) in batches of `BATCH`, as a
+ * follower that is behind reads them (no waiting). The second of two passes is reported.
+ */
+async function readCost(redisProcess: RedisProcess): Promise<{ entries: number; serverUs: number; redisUs: number }> {
+  const redis = new Redis(redisProcess.url);
+  const log = createRedisLog({ url: redisProcess.url, prefix: 'cost2:', reads: true });
+  let result = { entries: 0, serverUs: 0, redisUs: 0 };
+  for (let pass = 0; pass < 2; pass++) {
+    const redisBefore = await redisCpu(redis);
+    const cpu = process.cpuUsage();
+    let position = 0;
+    let entries = 0;
+    for (;;) {
+      const read = await log.read(position, BATCH, 0);
+      const last = read.entries[read.entries.length - 1];
+      if (last === undefined) break;
+      entries += read.entries.length;
+      position = last.pos;
+    }
+    const used = process.cpuUsage(cpu);
+    const redisSeconds = (await redisCpu(redis)) - redisBefore;
+    result = { entries, serverUs: (used.user + used.system) / entries, redisUs: (redisSeconds / entries) * 1e6 };
+  }
+  await log.close();
+  redis.disconnect();
+  return result;
+}
+
 async function memoryPerMillion(redisProcess: RedisProcess): Promise<{ entries: number; bytesPerMillion: number }> {
   const redis = new Redis(redisProcess.url);
   const before = await usedMemory(redis);
@@ -205,6 +237,8 @@ runMain(async () => {
     const step = (name: string) => console.error(`${new Date().toISOString()} ${name}`);
     step('append cost');
     const cost = await appendCost(redisProcess);
+    step('read cost');
+    const read = await readCost(redisProcess);
     step(`memory: appending ${fmt(ENTRIES)} entries`);
     const memory = await memoryPerMillion(redisProcess);
     step('start-up');
@@ -219,6 +253,7 @@ runMain(async () => {
           ['append script (XADD + PUBLISH + dedup), one call per event, pipelined', `${fmt(cost.appendPerSec)} events/s, Redis ${cost.appendRedisUs.toFixed(2)} µs CPU/event`],
           [`append script, ${APPEND_BATCH} events per call`, `${fmt(cost.batchPerSec)} events/s, Redis ${cost.batchRedisUs.toFixed(2)} µs CPU/event`],
           ['append cost / PUBLISH cost (Redis CPU): one per call, batched', `${(cost.appendRedisUs / cost.publishRedisUs).toFixed(2)}, ${(cost.batchRedisUs / cost.publishRedisUs).toFixed(2)}`],
+          [`reading the log, ${fmt(BATCH)} entries per XREAD (${fmt(read.entries)} entries)`, `reader ${read.serverUs.toFixed(2)} µs CPU/entry, Redis ${read.redisUs.toFixed(2)} µs CPU/entry`],
           [`Redis memory per million entries (trades workload, ${fmt(memory.entries)} appended)`, `${(memory.bytesPerMillion / 1024 / 1024).toFixed(0)} MiB`],
           ...(start === undefined
             ? []
@@ -231,7 +266,7 @@ runMain(async () => {
         ],
       ),
     );
-    const file = writeRunJson(path.join(ROOT, 'bench', 'results'), 'log', { cost, memory, startup: start, burst: burstResult });
+    const file = writeRunJson(path.join(ROOT, 'bench', 'results'), 'log', { cost, read, memory, startup: start, burst: burstResult });
     console.log(`written ${file}`);
   } finally {
     await redisProcess.stop();
