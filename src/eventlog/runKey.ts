@@ -15,7 +15,8 @@ export function runField(key: RunKey): string {
  * matching its `agent` and `seq`), or `undefined` for anything else — legacy messages and garbage
  * are deduplicated by content instead. Never throws. A message that starts the way our encoder writes
  * envelopes (`{"v":1,"id":"…","agent":"…","seq":N,`) is read from that start alone, without parsing
- * the rest (the bridge does this for every message it hears); anything else is parsed as JSON.
+ * the rest (the bridge does this for every message it hears): a key repeated after that start, which
+ * our encoder never writes, is not seen. Anything else is parsed as JSON.
  */
 export function runKeyOf(message: string | Buffer): RunKey | undefined {
   const fast = canonicalRunKey(typeof message === 'string' ? Buffer.from(message) : message);
