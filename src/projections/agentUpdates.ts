@@ -1,6 +1,6 @@
 import { absurd } from 'fp-ts/function';
 import type { AgentStatus, StrategyFigures } from '../events';
-import { draftDelete, draftSet, edit, own, safeKey, setKey, size } from './keys';
+import { draftDelete, draftSet, edit, own, safeKey, sameRecord, setKey, size } from './keys';
 import { plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -131,6 +131,8 @@ function onSnapshot(state: AgentUpdatesState, event: EventsOf<'allocator.snapsho
     strategies[name] = previous !== undefined && sameStrategy(previous, next) ? previous : next;
   }
   const total_capital = plain(event.data.total_capital);
+  // A snapshot that changes nothing leaves the state as it was (the channel's version stays).
+  if (total_capital === state.allocator.total_capital && sameRecord(held, strategies)) return state;
   return { ...state, allocator: { total_capital, strategies } };
 }
 

@@ -114,6 +114,22 @@ export function deleteKey<V>(map: Readonly<Record<string, V>>, key: string): Rea
   return copy;
 }
 
+/** Whether two maps hold the same keys with the very same values. */
+export function sameRecord<V>(a: Readonly<Record<string, V>>, b: Readonly<Record<string, V>>): boolean {
+  let count = 0;
+  for (const key in b) {
+    if (!Object.prototype.hasOwnProperty.call(a, key) || a[key] !== b[key]) return false;
+    count++;
+  }
+  return count === size(a);
+}
+
+/** Whether two objects of one shape hold the very same value in every field. */
+export function sameFields<T extends object>(a: T, b: T): boolean {
+  for (const key of Object.keys(a) as (keyof T)[]) if (a[key] !== b[key]) return false;
+  return true;
+}
+
 /** How many keys a map holds. */
 export function size(map: Readonly<Record<string, unknown>>): number {
   return Object.keys(map).length;

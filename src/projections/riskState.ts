@@ -1,5 +1,5 @@
 import { absurd } from 'fp-ts/function';
-import { deleteKey, draftDelete, draftSet, edit, own, safeKey, setKey, size } from './keys';
+import { deleteKey, draftDelete, draftSet, edit, own, safeKey, sameFields, sameRecord, setKey, size } from './keys';
 import { add, cmp, isZero, max, min, plain, ratio, sub, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -129,7 +129,10 @@ function countDecision(d: RiskDecisions, approved: boolean, rule: string | null)
   return next;
 }
 
-/** Authoritative for the fields it carries; fields it omits are left as they were. */
+/**
+ * Authoritative for the fields it carries; fields it omits are left as they were. A snapshot that
+ * changes nothing leaves the state as it was (the channel's version stays).
+ */
 function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): RiskState {
   const d = event.data;
   const halted = d.halted;
@@ -139,7 +142,7 @@ function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): Ris
   const marked_high_water_mark = d.marked_high_water_mark === undefined ? state.marked_high_water_mark : plain(d.marked_high_water_mark);
   const [drawdown, drawdown_pct] = drawdownOf(current_value, high_water_mark);
   const [marked_drawdown, marked_drawdown_pct] = drawdownOf(marked_value, marked_high_water_mark);
-  return {
+  const next: RiskState = {
     ...state,
     current_value,
     high_water_mark,
@@ -150,14 +153,20 @@ function onSnapshot(state: RiskState, event: EventsOf<'guardian.snapshot'>): Ris
     halt_rule: halted ? state.halt_rule : null,
     halt_reason: halted ? state.halt_reason : null,
     bankroll: d.initial_bankroll === undefined ? state.bankroll : plain(d.initial_bankroll),
-    exposure_by_market: d.positions === undefined ? state.exposure_by_market : nonZero(d.positions, MAX_MARKETS),
-    exposure_by_venue: d.platform_exposure === undefined ? state.exposure_by_venue : nonZero(d.platform_exposure, MAX_MARKETS),
+    exposure_by_market: d.positions === undefined ? state.exposure_by_market : heldIfSame(state.exposure_by_market, nonZero(d.positions, MAX_MARKETS)),
+    exposure_by_venue: d.platform_exposure === undefined ? state.exposure_by_venue : heldIfSame(state.exposure_by_venue, nonZero(d.platform_exposure, MAX_MARKETS)),
     marked_value,
     unrealised_pnl: d.unrealised_pnl === undefined ? state.unrealised_pnl : plain(d.unrealised_pnl),
     marked_high_water_mark,
     marked_drawdown,
     marked_drawdown_pct,
   };
+  return sameFields(state, next) ? state : next;
+}
+
+/** `held` when `fresh` holds the same entries (so an unchanged map keeps its identity), else `fresh`. */
+function heldIfSame(held: Readonly<Record<string, Money>>, fresh: Readonly<Record<string, Money>>): Readonly<Record<string, Money>> {
+  return sameRecord(held, fresh) ? held : fresh;
 }
 
 function nonZero(map: Readonly<Partial<Record<string, string>>>, limit: number): Readonly<Record<string, Money>> {

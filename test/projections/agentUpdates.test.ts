@@ -165,6 +165,14 @@ describe('agent.updates: the allocator', () => {
   const figures = (pnl: string) => ({ total_pnl: pnl, trades: 1, wins: 1, losses: 0, allocation_pct: '0.5' });
   const snapshot = (strategies: Record<string, unknown>, total = '1000') => legacy('allocator.snapshot', { total_capital: total, strategies }, 'capital-allocator');
 
+  it('given the same snapshot again, then the state is left as it was (its channel not touched); a change of any figure or of the strategies listed is taken', () => {
+    const s1 = agentUpdates.evolve(agentUpdates.initial, snapshot({ a: figures('1'), b: figures('2') }));
+    expect(agentUpdates.evolve(s1, snapshot({ b: figures('2'), a: figures('1') }))).toBe(s1);
+    expect(agentUpdates.evolve(s1, snapshot({ a: figures('1'), b: figures('2') }, '999')).allocator.total_capital).toBe('999');
+    expect(Object.keys(agentUpdates.evolve(s1, snapshot({ a: figures('1') })).allocator.strategies)).toEqual(['a']);
+    expect(Object.keys(agentUpdates.evolve(s1, snapshot({ a: figures('1'), b: figures('2'), c: figures('3') })).allocator.strategies)).toEqual(['a', 'b', 'c']);
+  });
+
   it('given a snapshot repeating a strategy unchanged, then that strategy keeps its identity', () => {
     const s1 = agentUpdates.evolve(agentUpdates.initial, snapshot({ a: figures('1'), b: figures('2') }));
     const s2 = agentUpdates.evolve(s1, snapshot({ a: figures('1'), b: figures('3') }));

@@ -30,6 +30,17 @@ const settled = (market: string, pnl: string) =>
   v1('trade.settled', { trade_id: 'paper-x', strategy: 'oracle-sniper', market_id: market, won: !pnl.startsWith('-'), pnl, settled_at: '2026-01-31T13:00:00Z' });
 
 describe('risk.state projection', () => {
+  it('given the same guardian snapshot again, then the state is left as it was (its channel not touched); any changed figure or position is taken', () => {
+    const snap = (data: Record<string, unknown> = {}) => guardian({ positions: { 'polymarket:a': '10', 'kalshi:b': '0' }, platform_exposure: { polymarket: '10' }, ...data });
+    const first = riskState.evolve(riskState.initial, snap());
+    expect(riskState.evolve(first, snap())).toBe(first);
+    expect(riskState.evolve(first, snap({ positions: { 'polymarket:a': '11' } })).exposure_by_market).toEqual({ 'polymarket:a': '11' });
+    expect(riskState.evolve(first, snap({ positions: { 'polymarket:a': '10', 'kalshi:c': '1' } })).exposure_by_market).toEqual({ 'polymarket:a': '10', 'kalshi:c': '1' });
+    expect(riskState.evolve(first, snap({ platform_exposure: {} })).exposure_by_venue).toEqual({});
+    expect(riskState.evolve(first, snap({ daily_pnl: '101' })).daily_pnl).toBe('101');
+    expect(riskState.evolve(first, snap({ halted: true })).halted).toBe(true);
+  });
+
   it('takes the legacy guardian snapshot, with drawdown derived', () => {
     given(riskState, [guardian({ current_value: '880.0', high_water_mark: '1.1E+3', daily_pnl: '-20.50' })]).then({
       ...riskState.initial,
