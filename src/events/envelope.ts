@@ -39,9 +39,7 @@ export const LegacyEnvelope = t.type({
 export type LegacyEnvelope = t.TypeOf<typeof LegacyEnvelope>;
 
 const COLON = 58;
-/** Digits of a safe integer: `String(seq)` of a valid seq is at most this long. */
-const MAX_SEQ_DIGITS = 16;
-
+const ZERO = 48;
 /** The run `runOf` returned last: the next event of the same run gets this very string back. */
 let lastRun = '';
 
@@ -61,16 +59,15 @@ export function runOf(id: string, agent: string, seq: number): string | undefine
 }
 
 /**
- * Whether `id` from `from` to its end is `String(seq)`: decimal digits without a leading zero, at
- * most 16 of them (beyond, no safe integer), whose value is `seq`. Their value is exact below 2^53,
- * and rounds to 2^53 or above when it is not, never to a safe seq.
+ * Whether `id` from `from` to its end is `String(seq)` (`seq` a safe integer of at least 1): decimal
+ * digits without a leading zero whose value is `seq`. No digits give 0, never a seq; their value is
+ * exact below 2^53 and rounds to 2^53 or above when it is not, never to a safe seq.
  */
 function digitsSpell(id: string, from: number, seq: number): boolean {
-  const count = id.length - from;
-  if (count < 1 || count > MAX_SEQ_DIGITS || id.charCodeAt(from) === 48) return false;
+  if (id.charCodeAt(from) === ZERO) return false;
   let value = 0;
   for (let i = from; i < id.length; i++) {
-    const digit = id.charCodeAt(i) - 48;
+    const digit = id.charCodeAt(i) - ZERO;
     if (digit < 0 || digit > 9) return false;
     value = value * 10 + digit;
   }

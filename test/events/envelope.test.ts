@@ -21,6 +21,8 @@ describe('runOf', () => {
     ['a letter among the seq digits', 'paper-executor:3f9a:4x2'],
     ['a sign before the seq', 'paper-executor:3f9a:+42'],
     ['no seq after the last colon', 'paper-executor:3f9a:'],
+    ['a character just after the digits among them', 'paper-executor:3f9a:3<'],
+    ['a character just before the digits among them', 'paper-executor:3f9a:5('],
   ])('given %s, then there is no run', (_label, id) => {
     expect(runOf(id, 'paper-executor', 42)).toBeUndefined();
   });
@@ -36,5 +38,9 @@ describe('runOf', () => {
   it('given ids of different runs in turn, then each gives its own run', () => {
     const ids = ['a:run-1:1', 'a:run-2:2', 'a:run-1:3', 'b:run-1:4', 'a:run-12:5', 'a:run-1:6'];
     expect(ids.map((id, i) => runOf(id, id.slice(0, 1), i + 1))).toEqual(['run-1', 'run-2', 'run-1', 'run-1', 'run-12', 'run-1']);
+    // A run that is another agent's name and colon, then that agent's run of the same length.
+    expect(runOf('q:b::1', 'q', 1)).toBe('b:');
+    expect(runOf('b:zz:2', 'b', 2)).toBe('zz');
+    expect(runOf('a:r:a', 'a', 49)).toBeUndefined();
   });
 });
