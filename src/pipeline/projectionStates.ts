@@ -148,6 +148,7 @@ export class ProjectionStates {
     this.seq = from === undefined ? new SeqTracker() : SeqTracker.from(from.seq);
     this.totals = from === undefined ? { applied: 0, duplicates: 0, lost: 0 } : { ...from.counters };
     const states = this.states;
+    // Stryker disable next-line ObjectLiteral,StringLiteral: `reduce` sets every field before each use
     this.sources = { agents: states['agent.updates'], trades: states['trade.results'], risk: states['risk.state'], strategies: states['strategy.performance'] };
   }
 

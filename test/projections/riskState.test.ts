@@ -33,6 +33,7 @@ describe('risk.state projection', () => {
   it('given the same guardian snapshot again, then the state is left as it was (its channel not touched); any changed figure or position is taken', () => {
     const snap = (data: Record<string, unknown> = {}) => guardian({ positions: { 'polymarket:a': '10', 'kalshi:b': '0' }, platform_exposure: { polymarket: '10' }, ...data });
     const first = riskState.evolve(riskState.initial, snap());
+    expect(first.exposure_by_market).toEqual({ 'polymarket:a': '10' });
     expect(riskState.evolve(first, snap())).toBe(first);
     expect(riskState.evolve(first, snap({ positions: { 'polymarket:a': '11' } })).exposure_by_market).toEqual({ 'polymarket:a': '11' });
     expect(riskState.evolve(first, snap({ positions: { 'polymarket:a': '10', 'kalshi:c': '1' } })).exposure_by_market).toEqual({ 'polymarket:a': '10', 'kalshi:c': '1' });

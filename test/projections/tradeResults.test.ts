@@ -107,6 +107,13 @@ describe('trade.results projection', () => {
       const s = given(tradeResults, [snapshot(1, [['t1', 1]])]).state;
       expect(tradeResults.evolve(s, snapshot(1, [['t1', 1]]))).toBe(s);
     });
+
+    it('given a snapshot with the count held and a trade not held, then the trade is merged in', () => {
+      const s = given(tradeResults, [snapshot(2, [['t1', 1]])]).state;
+      const next = tradeResults.evolve(s, snapshot(2, [['t2', 2]]));
+      expect(next.trade_count).toBe(2);
+      expect(next.trades.map((t) => t.id)).toEqual(['t2', 't1']);
+    });
   });
 });
 
