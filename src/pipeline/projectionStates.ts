@@ -221,6 +221,7 @@ export class ProjectionStates {
   /** Holds what a reducer returned, if it changed the state; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
   private hold(channel: AgentChannel, after: unknown, edits: number): boolean {
     const before = this.states[channel];
+    // Stryker disable next-line ConditionalExpression,BooleanLiteral: with inPlace there is no accept to ask (the options' type forbids both)
     if ((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return false;
     (this.states as Record<AgentChannel, unknown>)[channel] = after;
     return true;

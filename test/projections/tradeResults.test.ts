@@ -108,6 +108,12 @@ describe('trade.results projection', () => {
       expect(tradeResults.evolve(s, snapshot(1, [['t1', 1]]))).toBe(s);
     });
 
+    it('given a full window and a snapshot with the count held listing only a trade older than all of it, then the state is left as it was', () => {
+      const events = Array.from({ length: MAX_TRADES }, (_, i) => executed(`w${i}`, 10 + i));
+      const s = given(tradeResults, events).state;
+      expect(tradeResults.evolve(s, snapshot(MAX_TRADES, [['old', 1]]))).toBe(s);
+    });
+
     it('given a snapshot with the count held and a trade not held, then the trade is merged in', () => {
       const s = given(tradeResults, [snapshot(2, [['t1', 1]])]).state;
       const next = tradeResults.evolve(s, snapshot(2, [['t2', 2]]));
