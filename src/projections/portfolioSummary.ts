@@ -1,7 +1,7 @@
 import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
-import { asDraft, isDraft, own } from './keys';
+import { asDraft, isDraft, own, sameFields } from './keys';
 import { add, countRatio, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
@@ -163,7 +163,7 @@ function derive(state: PortfolioSummaryState, inputs: Inputs, event: Event): Por
     as_of: inputs.asOf,
     equity_curve: extend(state.equity_curve, current_value, event),
   };
-  return sameSummary(state, next) ? state : next;
+  return sameFields(state, next) ? state : next;
 }
 
 interface StrategyTotals {
@@ -297,9 +297,4 @@ function extend(curve: readonly EquityPoint[], value: Money | null, event: Event
 /** Whether two ISO-8601 times fall in the same minute (compared as instants, whatever their zones). */
 function sameMinute(a: string, b: string): boolean {
   return Math.floor(Date.parse(a) / 60_000) === Math.floor(Date.parse(b) / 60_000);
-}
-
-function sameSummary(a: PortfolioSummaryState, b: PortfolioSummaryState): boolean {
-  for (const key of Object.keys(a) as (keyof PortfolioSummaryState)[]) if (a[key] !== b[key]) return false;
-  return true;
 }

@@ -1,7 +1,7 @@
 import { absurd } from 'fp-ts/function';
 import type { OpportunityType } from '../events';
 import { MAX_STRATEGIES } from './agentUpdates';
-import { edit, own, safeKey, setKey, size } from './keys';
+import { edit, own, safeKey, sameFields, setKey, size } from './keys';
 import { add, countRatio, max, min, plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -145,13 +145,8 @@ function onSnapshot(state: StrategyPerformanceState, event: EventsOf<'allocator.
         largest_loss: f.largest_loss === undefined ? s.largest_loss : plain(f.largest_loss),
         allocation_pct: plain(f.allocation_pct),
       };
-      return sameEntry(s, entry) ? s : entry;
+      return sameFields(s, entry) ? s : entry;
     });
   }
   return next;
-}
-
-function sameEntry(a: StrategyEntry, b: StrategyEntry): boolean {
-  for (const key of Object.keys(a) as (keyof StrategyEntry)[]) if (a[key] !== b[key]) return false;
-  return true;
 }

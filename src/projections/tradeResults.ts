@@ -1,6 +1,6 @@
 import { absurd } from 'fp-ts/function';
 import type { Outcome, Side, TradeRecord, TradeStatus, Venue } from '../events';
-import { asDraft, edit, editList, isDraft } from './keys';
+import { asDraft, edit, editList, isDraft, sameFields } from './keys';
 import { plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -109,7 +109,7 @@ function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): Merged 
   const held = trades[index];
   if (held !== undefined) {
     const updated = withRecord(held, record);
-    if (sameTrade(held, updated)) return { trades, changed: false, added: false };
+    if (sameFields(held, updated)) return { trades, changed: false, added: false };
     const next = editList(trades);
     next[index] = updated;
     return { trades: next, changed: true, added: false };
@@ -180,9 +180,4 @@ function withRecord(held: TradeEntry | undefined, r: TradeRecord): TradeEntry {
     pnl: held?.pnl ?? null,
     settled_at: held?.settled_at ?? null,
   };
-}
-
-function sameTrade(a: TradeEntry, b: TradeEntry): boolean {
-  for (const key of Object.keys(a) as (keyof TradeEntry)[]) if (a[key] !== b[key]) return false;
-  return true;
 }

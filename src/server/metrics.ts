@@ -34,12 +34,8 @@ function tallied<L extends string>(config: client.CounterConfiguration<L> & { re
     },
   });
   const tally = (value: string): Tally => {
-    let held = pending.get(value);
-    if (held === undefined) {
-      held = { n: 0 };
-      pending.set(value, held);
-    }
-    const series = held;
+    const series = pending.get(value) ?? { n: 0 };
+    pending.set(value, series);
     return {
       inc(by = 1) {
         series.n += by;
