@@ -9,11 +9,11 @@ import {
   type AppendOutcome,
   type AppendRequest,
   type EventLog,
-  type LogEntry,
   type LogRead,
   type StoredCheckpoint,
 } from './eventLog';
 import { logKeys } from './keys';
+import { LogReader } from './logReader';
 import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
 /** Options of the Redis log. */
@@ -27,11 +27,6 @@ export interface RedisLogOptions {
   readonly reads?: boolean;
 }
 
-/** The fields of a log entry, as the append scripts write them. */
-const CHANNEL_FIELD = Buffer.from('channel');
-const MESSAGE_FIELD = Buffer.from('message');
-const TIME_FIELD = Buffer.from('time');
-
 type ScriptCall = (...args: (string | Buffer | number)[]) => Promise<unknown>;
 
 interface Scripts {
@@ -43,12 +38,9 @@ interface Scripts {
   pmarbRenewEpoch: ScriptCall;
 }
 
-/** Raw XREAD reply with buffers: [[stream, [[id, [field, value, …]], …]]] or null. */
-type XReadReply = [Buffer, [Buffer, Buffer[]][]][] | null;
-
 /**
  * The log on Redis: one stream, positions and dedup in Lua scripts (EVALSHA, loaded on first use).
- * Appends and commands share one auto-pipelined connection; blocking reads have their own.
+ * Appends and commands share one auto-pipelined connection; blocking reads have their own (`LogReader`).
  * Connections reconnect forever with capped backoff; faults are logged, and a failed call rejects.
  */
 export function createRedisLog(options: RedisLogOptions): EventLog {
@@ -57,7 +49,6 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const log = options.logger;
   const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
   const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
-  const reader = options.reads === true ? new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log-read' }) : undefined;
   commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
   commands.defineCommand('pmarbAppendBatch', { numberOfKeys: 4, lua: APPEND_BATCH_SCRIPT });
   commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
@@ -66,35 +57,58 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   commands.defineCommand('pmarbRenewEpoch', { numberOfKeys: 1, lua: RENEW_EPOCH_SCRIPT });
   const scripts = commands as unknown as Scripts;
   const status = new StatusListeners();
-  const clients = reader === undefined ? [commands] : [commands, reader];
   let connected = false;
   let closed = false;
   /** The epoch offered when this process is the first to touch the log: new for every connection, so a log lost with a Redis restart is made again with another. */
   let candidateEpoch = newEpoch();
 
+  /** Faults are logged once until the connection is set up again. */
+  const faults = (): { report(error: Error): void; clear(): void } => {
+    let last = '';
+    return {
+      report(error) {
+        if (error.message !== last) log?.warn({ err: error.message }, 'log connection error');
+        last = error.message;
+      },
+      clear() {
+        last = '';
+      },
+    };
+  };
+  const readerFaults = faults();
+  const reader =
+    options.reads === true
+      ? new LogReader({
+          url: options.url,
+          streamKey: keys.stream,
+          metaKey: keys.meta,
+          connectionName: 'pm-arb-log-read',
+          maxRetryDelayMs: options.maxRetryDelayMs,
+          onStatus: (ready) => {
+            if (ready) readerFaults.clear();
+            refresh();
+          },
+          onError: (error) => readerFaults.report(error),
+        })
+      : undefined;
   const refresh = (): void => {
-    const next = !closed && clients.every((c) => c.status === 'ready');
+    const next = !closed && commands.status === 'ready' && (reader === undefined || reader.isReady);
     if (next === connected) return;
     connected = next;
     if (next) log?.info({ url: redactUrl(options.url) }, 'log connected');
     else if (!closed) log?.warn({ url: redactUrl(options.url) }, 'log unreachable; retrying');
     status.emit(next);
   };
-  for (const client of clients) {
-    let lastError = '';
-    client.on('error', (error: Error) => {
-      if (error.message !== lastError) log?.warn({ err: error.message }, 'log connection error');
-      lastError = error.message;
-    });
-    client.on('ready', () => {
-      lastError = '';
-      if (client === commands) candidateEpoch = newEpoch();
-      refresh();
-    });
-    client.on('close', refresh);
-    client.on('end', refresh);
-    client.connect().catch(() => undefined);
-  }
+  const commandFaults = faults();
+  commands.on('error', (error: Error) => commandFaults.report(error));
+  commands.on('ready', () => {
+    commandFaults.clear();
+    candidateEpoch = newEpoch();
+    refresh();
+  });
+  commands.on('close', refresh);
+  commands.on('end', refresh);
+  commands.connect().catch(() => undefined);
 
   /** A request as the scripts take it: channel, message, run, seq, the pub/sub channel to publish on. */
   const appendArgs = (request: AppendRequest): (string | Buffer)[] => {
@@ -108,27 +122,6 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     ];
   };
   const outcomeOf = (pos: number, epoch: string): AppendOutcome => (pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch });
-
-  const parseEntries = (reply: XReadReply): LogEntry[] => {
-    const entries: LogEntry[] = [];
-    for (const [, items] of reply ?? []) {
-      for (const [id, fields] of items) {
-        let channel = '';
-        let message: Buffer = Buffer.alloc(0);
-        let time = 0;
-        for (let i = 0; i + 1 < fields.length; i += 2) {
-          const name = fields[i] as Buffer;
-          const value = fields[i + 1] as Buffer;
-          // Compared as bytes: a name made into a string for each field of each entry is garbage at every read.
-          if (name.equals(CHANNEL_FIELD)) channel = value.toString();
-          else if (name.equals(MESSAGE_FIELD)) message = value;
-          else if (name.equals(TIME_FIELD)) time = Number(value.toString());
-        }
-        entries.push({ pos: Number.parseInt(id.toString(), 10), channel, message, time });
-      }
-    }
-    return entries;
-  };
 
   return {
     get connected() {
@@ -158,18 +151,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     },
     async read(after, count, blockMs): Promise<LogRead> {
       if (reader === undefined) throw new Error('this log was opened without reads');
-      const args: (string | number)[] = ['COUNT', count];
-      if (blockMs > 0) args.push('BLOCK', blockMs);
-      const results = await reader
-        .pipeline()
-        .xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', keys.stream, `${after}-0`)
-        .hmget(keys.meta, 'epoch', 'pos')
-        .exec();
-      if (results === null) throw new Error('log read interrupted');
-      const [[readError, reply], [metaError, meta]] = results as [[Error | null, XReadReply], [Error | null, (string | null)[]]];
-      if (readError !== null) throw readError;
-      if (metaError !== null) throw metaError;
-      return { epoch: meta[0] ?? '', head: Number(meta[1] ?? 0), entries: parseEntries(reply) };
+      return reader.read(after, count, blockMs);
     },
     async bounds() {
       const [epoch, head, first] = (await scripts.pmarbBounds(keys.stream, keys.meta, candidateEpoch)) as [string, number, number];
@@ -203,7 +185,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     async close() {
       if (closed) return;
       closed = true;
-      reader?.disconnect();
+      reader?.close();
       try {
         if (commands.status === 'ready') await commands.quit();
         else commands.disconnect();

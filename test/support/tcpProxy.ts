@@ -51,6 +51,11 @@ export class TcpProxy {
     this.targetPort = port;
   }
 
+  /** Holds back what the target answers from now on, until `release()`: a server that stopped answering. */
+  hold(): void {
+    this.held = true;
+  }
+
   /** Delivers what was held, in order, and passes replies straight through from now on. */
   release(): void {
     this.held = false;
