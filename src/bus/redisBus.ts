@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { StatusListeners, type EventBus, type MessageHandler } from './eventBus';
+import { Subscriber } from './subscriber';
 
 /** Options of the Redis adapter. */
 export interface RedisBusOptions {
@@ -27,28 +28,44 @@ export function reconnectingOptions(maxRetryDelayMs = 2_000): RedisOptions {
 }
 
 /**
- * The Redis pub/sub adapter: one connection publishes, one subscribes (with
- * `messageBuffer`, no string copies). Both reconnect forever with capped backoff, and the
- * adapter subscribes again itself on every reconnect. Connection faults are logged, never thrown.
+ * The Redis pub/sub adapter: an ioredis connection publishes, a `Subscriber` of our own receives
+ * (a view of each payload's bytes, a channel name made once per channel). Both reconnect forever
+ * with capped backoff, and the subscriber subscribes again on every reconnect. Connection faults are
+ * logged, never thrown.
  */
 export function createRedisBus(options: RedisBusOptions): EventBus {
   const prefix = options.prefix ?? '';
   const log = options.logger;
-  const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
-  const publisher = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-pub' });
-  // The adapter owns resubscription: see `syncSubscriptions`.
-  const subscriber = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-sub', autoResubscribe: false });
+  const publisher = new Redis(options.url, { ...reconnectingOptions(options.maxRetryDelayMs), connectionName: 'pm-arb-pub' });
   const status = new StatusListeners();
   /** Each handler with the channels (names without the prefix) it subscribed to. */
   const handlers = new Map<MessageHandler, Set<string>>();
-  /** Prefixed channels asked for, and those Redis confirmed on the current subscriber connection. */
-  const wanted = new Set<string>();
-  const confirmed = new Set<string>();
-  /** Bumped when the subscriber connection closes: a confirmation from an older connection is stale. */
-  let generation = 0;
   const waiters = new Set<() => void>();
   let connected = false;
   let closed = false;
+
+  const subscriberErrors = faultLog((error) => log?.warn({ role: 'subscriber', err: error.message }, 'redis connection error'));
+  const subscriber: Subscriber = new Subscriber({
+    url: options.url,
+    prefix,
+    connectionName: 'pm-arb-sub',
+    maxRetryDelayMs: options.maxRetryDelayMs,
+    onMessage: (name, payload) => {
+      for (const [handler, channels] of handlers) {
+        if (!channels.has(name)) continue;
+        try {
+          handler(name, payload);
+        } catch (error) {
+          log?.error({ err: error, channel: name }, 'message handler threw');
+        }
+      }
+    },
+    onChange: () => {
+      if (subscriber.isReady) subscriberErrors.clear();
+      refresh();
+    },
+    onError: (error) => subscriberErrors.report(error),
+  });
 
   const setConnected = (next: boolean): void => {
     if (next === connected) return;
@@ -56,83 +73,25 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
     const url = redactUrl(options.url);
     if (next) log?.info({ url }, 'redis connected');
     else if (closed) log?.debug({ url }, 'redis bus closed');
-    else if (publisher.status === 'ready' && subscriber.status === 'ready') log?.info({ url }, 'redis subscribing to new channels');
+    else if (publisher.status === 'ready' && subscriber.isReady) log?.info({ url }, 'redis subscribing to new channels');
     else log?.warn({ url }, 'redis unreachable; retrying');
     status.emit(next);
   };
-  const allConfirmed = (channels: Iterable<string>): boolean => {
-    for (const channel of channels) if (!confirmed.has(channel)) return false;
-    return true;
-  };
   const refresh = (): void => {
-    setConnected(!closed && publisher.status === 'ready' && subscriber.status === 'ready' && allConfirmed(wanted));
+    setConnected(!closed && publisher.status === 'ready' && subscriber.isReady && subscriber.allConfirmed);
     for (const waiter of [...waiters]) waiter();
   };
 
-  // SUBSCRIBE goes out on a ready connection only. ioredis would write it during the handshake
-  // too; its ready check (INFO) then fails in subscriber mode, it reconnects, and the channels
-  // are forgotten while the connection looks healthy.
-  const syncSubscriptions = (): void => {
-    if (closed || subscriber.status !== 'ready') return;
-    const missing = [...wanted].filter((channel) => !confirmed.has(channel));
-    if (missing.length === 0) return;
-    const sentOn = generation;
-    subscriber.subscribe(...missing).then(
-      () => {
-        if (sentOn !== generation) return; // that connection is gone; the next 'ready' subscribes again
-        for (const channel of missing) confirmed.add(channel);
-        refresh();
-      },
-      (error: unknown) => {
-        if (!closed) log?.warn({ err: error }, 'redis subscribe failed; retrying on the next connection');
-      },
-    );
-  };
-
-  for (const [role, client] of [
-    ['publisher', publisher],
-    ['subscriber', subscriber],
-  ] as const) {
-    let lastError = '';
-    client.on('error', (error: Error) => {
-      // Log each distinct error once per outage, not once per retry.
-      if (error.message !== lastError) log?.warn({ role, err: error.message }, 'redis connection error');
-      lastError = error.message;
-    });
-    client.on('ready', () => {
-      lastError = '';
-      if (client === subscriber) syncSubscriptions();
-      refresh();
-    });
-    client.on('close', () => {
-      if (client === subscriber) {
-        generation += 1;
-        confirmed.clear();
-      }
-      refresh();
-    });
-    client.on('end', refresh);
-  }
-
-  subscriber.on('messageBuffer', (rawChannel: Buffer, payload: Buffer) => {
-    const channel = rawChannel.toString('utf8');
-    const name = channel.startsWith(prefix) ? channel.slice(prefix.length) : channel;
-    for (const [handler, channels] of handlers) {
-      if (!channels.has(name)) continue;
-      try {
-        handler(name, payload);
-      } catch (error) {
-        log?.error({ err: error, channel: name }, 'message handler threw');
-      }
-    }
+  const publisherErrors = faultLog((error) => log?.warn({ role: 'publisher', err: error.message }, 'redis connection error'));
+  publisher.on('error', (error: Error) => publisherErrors.report(error));
+  publisher.on('ready', () => {
+    publisherErrors.clear();
+    refresh();
   });
-
+  publisher.on('close', refresh);
+  publisher.on('end', refresh);
   // Connect in the background: a first connection failure is retried like any other.
-  const start = (client: Redis): void => {
-    client.connect().catch(() => undefined);
-  };
-  start(publisher);
-  start(subscriber);
+  publisher.connect().catch(() => undefined);
 
   /** Resolves once Redis confirmed every one of `channels` on the current connection. */
   const untilConfirmed = (channels: readonly string[]): Promise<void> =>
@@ -141,7 +100,7 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         if (closed) {
           waiters.delete(check);
           reject(new Error('redis bus closed before the subscription was confirmed'));
-        } else if (allConfirmed(channels)) {
+        } else if (subscriber.hasConfirmed(channels)) {
           waiters.delete(check);
           resolve();
         }
@@ -161,9 +120,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       handlers.set(onMessage, mine);
       if (channels.length === 0) return;
       const prefixed = channels.map((c) => prefix + c);
-      for (const channel of prefixed) wanted.add(channel);
+      subscriber.subscribe(prefixed);
       refresh(); // not connected until these channels are confirmed too
-      syncSubscriptions();
       await untilConfirmed(prefixed);
     },
     async publish(channel, payload) {
@@ -178,8 +136,23 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       closed = true;
       handlers.clear();
       for (const waiter of [...waiters]) waiter();
-      await Promise.all([quit(publisher), quit(subscriber)]);
+      subscriber.close();
+      await quit(publisher);
       setConnected(false);
+    },
+  };
+}
+
+/** Reports each distinct error of a connection once per outage, not once per retry: `clear()` when it is up again. */
+export function faultLog(report: (error: Error) => void): { report(error: Error): void; clear(): void } {
+  let last = '';
+  return {
+    report(error) {
+      if (error.message !== last) report(error);
+      last = error.message;
+    },
+    clear() {
+      last = '';
     },
   };
 }

@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { reconnectingOptions, redactUrl } from '../bus/redisBus';
+import { faultLog, reconnectingOptions, redactUrl } from '../bus/redisBus';
 import { StatusListeners } from '../bus/eventBus';
 import {
   CHECKPOINT_HOLD_MS,
@@ -62,20 +62,8 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   /** The epoch offered when this process is the first to touch the log: new for every connection, so a log lost with a Redis restart is made again with another. */
   let candidateEpoch = newEpoch();
 
-  /** Faults are logged once until the connection is set up again. */
-  const faults = (): { report(error: Error): void; clear(): void } => {
-    let last = '';
-    return {
-      report(error) {
-        if (error.message !== last) log?.warn({ err: error.message }, 'log connection error');
-        last = error.message;
-      },
-      clear() {
-        last = '';
-      },
-    };
-  };
-  const readerFaults = faults();
+  const warn = (error: Error): void => log?.warn({ err: error.message }, 'log connection error');
+  const readerFaults = faultLog(warn);
   const reader =
     options.reads === true
       ? new LogReader({
@@ -99,7 +87,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     else if (!closed) log?.warn({ url: redactUrl(options.url) }, 'log unreachable; retrying');
     status.emit(next);
   };
-  const commandFaults = faults();
+  const commandFaults = faultLog(warn);
   commands.on('error', (error: Error) => commandFaults.report(error));
   commands.on('ready', () => {
     commandFaults.clear();

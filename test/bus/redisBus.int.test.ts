@@ -106,6 +106,38 @@ describe.skipIf('skip' in shared)(`redis bus on a real Redis${'skip' in shared ?
     expect(a).toEqual(['strategy.performance']);
     expect(b).toEqual(['portfolio.summary']);
   });
+
+  it('hands over the exact bytes of every payload: empty, binary with CRLF inside, and larger than a socket read', async () => {
+    const payloads = [Buffer.alloc(0), Buffer.from('a\r\n$5\r\n*1\r\n\u0000\u00ff', 'latin1'), Buffer.alloc(300_000, 'x'), Buffer.from('{"é":"ü"}')];
+    const got: [string, Buffer][] = [];
+    // The bus hands a view of the received bytes: a handler keeping one past its call copies it.
+    await bus.subscribe(['risk.state', 'trade.results'], (channel, payload) => got.push([channel, Buffer.from(payload)]));
+    for (const [i, payload] of payloads.entries()) await raw.publish(`${prefix}${i % 2 === 0 ? 'risk.state' : 'trade.results'}`, payload);
+    await eventually(() => got.length === payloads.length);
+    expect(got.map(([channel]) => channel)).toEqual(['risk.state', 'trade.results', 'risk.state', 'trade.results']);
+    expect(got.every(([, payload], i) => payload.equals(payloads[i] as Buffer))).toBe(true);
+  });
+
+  it('given a user without the right to a channel, then the subscription is refused and reported, and the bus never claims to be connected', async () => {
+    const user = `bus-${process.pid}`;
+    await raw.call('ACL', 'SETUSER', user, 'on', '>pw', 'resetchannels', '&allowed:*', '+@all', '~*');
+    try {
+      const port = new URL(url).port || '6379';
+      const warnings: string[] = [];
+      const logger = { warn: (o: { err?: string }) => warnings.push(String(o.err)), info: () => undefined, debug: () => undefined, error: () => undefined };
+      const limited = createRedisBus({ url: `redis://${user}:pw@127.0.0.1:${port}`, prefix: 'denied:', logger: logger as never });
+      const subscribed = limited.subscribe(['risk.state'], () => undefined).then(
+        () => 'confirmed',
+        (error: unknown) => (error as Error).message,
+      );
+      await eventually(() => warnings.some((w) => /NOPERM/.test(w)));
+      expect(limited.connected).toBe(false);
+      await limited.close();
+      expect(await subscribed).toMatch(/closed before the subscription was confirmed/);
+    } finally {
+      await raw.call('ACL', 'DELUSER', user);
+    }
+  });
 });
 
 describe.skipIf('skip' in restartable)(

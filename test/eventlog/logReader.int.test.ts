@@ -114,7 +114,7 @@ describe.skipIf(skip !== undefined)(`the log's read connection${skip === undefin
     const started = Date.now();
     await expect(reader.read(0, 10, 100)).rejects.toThrow(/connection to Redis was lost/);
     expect(Date.now() - started).toBeGreaterThanOrEqual(250);
-    expect(errors).toContain('log reader: Redis did not answer in time');
+    expect(errors).toContain('Redis did not answer in time');
     proxy.release();
     await until(() => reader.isReady, 'the reader to reconnect');
     expect((await reader.read(0, 10, 0)).entries.map((e) => e.message.toString())).toEqual(['one']);

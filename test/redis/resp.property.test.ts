@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ChannelNames, encodeCommand, ReplyCursor, readEntries, RespProtocolError, scanReply } from '../../src/eventlog/resp';
+import { readEntries } from '../../src/eventlog/xreadReply';
+import { ChannelNames, encodeCommand, ReplyCursor, RespProtocolError, scanReply } from '../../src/redis/resp';
 import '../support/fastCheckSeed';
 
 /** A RESP2 value, written here independently of the reader under test. */

@@ -1,10 +1,7 @@
-import type { LogEntry } from './eventLog';
-
 /**
- * The few pieces of RESP2 (Redis's wire protocol) the log's read connection needs: commands out,
- * and replies in without a generic parser's garbage — an `XREAD` reply becomes `LogEntry` objects
- * straight from the received bytes (one object and one view per entry), since reading the log runs
- * for every event the server handles.
+ * The few pieces of RESP2 (Redis's wire protocol) that the connections reading the log and pub/sub
+ * need: commands out, and replies walked in place, so that a reply's parts are read straight from the
+ * received bytes without a general parser's buffer per value (these run for every event a server handles).
  */
 
 const CR = 13;
@@ -158,19 +155,15 @@ export class ReplyCursor {
   }
 }
 
-const CHANNEL_FIELD = Buffer.from('channel');
-const MESSAGE_FIELD = Buffer.from('message');
-const TIME_FIELD = Buffer.from('time');
-
 /** Whether `buf[start, end)` holds exactly the bytes of `name` (a loop: names are short, and a native compare costs more to call). */
-function named(buf: Buffer, start: number, end: number, name: Buffer): boolean {
+export function named(buf: Buffer, start: number, end: number, name: Buffer): boolean {
   if (end - start !== name.length) return false;
   for (let i = 0; i < name.length; i++) if (buf[start + i] !== name[i]) return false;
   return true;
 }
 
 /** The digits at the start of `buf[start, end)` as a number (a stream id's milliseconds part). */
-function leadingNumber(buf: Buffer, start: number, end: number): number {
+export function leadingNumber(buf: Buffer, start: number, end: number): number {
   let n = 0;
   for (let i = start; i < end; i++) {
     const digit = (buf[i] as number) - 48;
@@ -181,7 +174,7 @@ function leadingNumber(buf: Buffer, start: number, end: number): number {
 }
 
 /** The decimal in `buf[start, end)` as `Number` reads its text; plain digits without making the text. */
-function numberAt(buf: Buffer, start: number, end: number): number {
+export function numberAt(buf: Buffer, start: number, end: number): number {
   if (end > start && end - start <= 15) {
     let n = 0;
     let i = start;
@@ -196,58 +189,22 @@ function numberAt(buf: Buffer, start: number, end: number): number {
 }
 
 /**
- * Channel names as strings, made once per name: a log holds a handful of channels, and a string
- * made for every entry would be garbage at every read.
+ * Channel names as strings, made once per name (and mapped once, e.g. to strip a prefix): there are a
+ * handful of channels, and a string made for every message would be garbage at every read.
  */
 export class ChannelNames {
   private readonly names: { readonly bytes: Buffer; readonly text: string }[] = [];
 
-  constructor(private readonly capacity = 64) {}
+  constructor(
+    private readonly capacity = 64,
+    private readonly map: (name: string) => string = (name) => name,
+  ) {}
 
   of(buf: Buffer, start: number, end: number): string {
     for (const name of this.names) if (named(buf, start, end, name.bytes)) return name.text;
-    const text = buf.toString('utf8', start, end);
+    const text = this.map(buf.toString('utf8', start, end));
     if (this.names.length < this.capacity) this.names.push({ bytes: Buffer.from(buf.subarray(start, end)), text });
     return text;
   }
 }
 
-/**
- * The entries of an `XREAD` reply for one stream (null when a blocking read timed out). Fields are
- * found by name, in any order; a message is a view of the received bytes, not a copy.
- */
-export function readEntries(cursor: ReplyCursor, channels: ChannelNames): LogEntry[] {
-  const entries: LogEntry[] = [];
-  const streams = cursor.array();
-  for (let s = 0; s < streams; s++) {
-    cursor.array(); // [name, entries]
-    cursor.skip();
-    const count = cursor.array();
-    for (let e = 0; e < count; e++) {
-      cursor.array(); // [id, fields]
-      const idLength = cursor.bulk();
-      const pos = idLength < 0 ? 0 : leadingNumber(cursor.buf, cursor.start, cursor.start + idLength);
-      const fields = cursor.array();
-      const buf = cursor.buf;
-      let channel = '';
-      let message: Buffer = EMPTY;
-      let time = 0;
-      for (let f = 0; f + 1 < fields; f += 2) {
-        const nameLength = cursor.bulk();
-        const name = cursor.start;
-        const valueLength = cursor.bulk();
-        if (nameLength < 0 || valueLength < 0) continue;
-        const value = cursor.start;
-        const end = value + valueLength;
-        if (named(buf, name, name + nameLength, CHANNEL_FIELD)) channel = channels.of(buf, value, end);
-        else if (named(buf, name, name + nameLength, MESSAGE_FIELD)) message = buf.subarray(value, end);
-        else if (named(buf, name, name + nameLength, TIME_FIELD)) time = numberAt(buf, value, end);
-      }
-      if (fields % 2 === 1) cursor.skip();
-      entries.push({ pos, channel, message, time });
-    }
-  }
-  return entries;
-}
-
-const EMPTY = Buffer.alloc(0);

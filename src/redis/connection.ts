@@ -1,0 +1,193 @@
+import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTls } from 'node:tls';
+import { encodeCommand, ReplyCursor, RespProtocolError, scanReply, type ReplyScan } from './resp';
+
+/** What a connection is told and asked by its owner. */
+export interface RespConnectionOptions {
+  /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
+  readonly url: string;
+  /** Shown by `CLIENT LIST`. */
+  readonly connectionName: string;
+  /** Longest wait between reconnection attempts (default 2 s). */
+  readonly maxRetryDelayMs?: number;
+  /** How long the connection may stay quiet while `waitingTooLong` says an answer is owed, or stay unset-up, before it is dropped (default 10 s). */
+  readonly answerGraceMs?: number;
+  /** Every complete reply once the connection is set up, in order; the cursor is valid during the call only (the bytes it views stay valid). */
+  onReply(cursor: ReplyCursor): void;
+  /** Every change between ready (connected and set up) and not. */
+  onStatus(ready: boolean): void;
+  /** A connection fault (the connection is retried). */
+  onError(error: Error): void;
+  /** Asked when the connection has been quiet for the grace time: whether an answer owed is overdue. */
+  waitingTooLong(): boolean;
+}
+
+/** Bytes a receive buffer starts with when a reply spans several chunks. */
+const RECEIVE_BUFFER_BYTES = 256 * 1024;
+
+/**
+ * One Redis connection without a general client: it connects, authenticates, selects the database and
+ * names itself, then hands each complete reply to its owner as a cursor over the received bytes (a
+ * reply that spans socket reads is gathered in a buffer of its own; one that does not is read where it
+ * arrived). Reconnects forever with capped backoff. Owners: the log's reader and the pub/sub subscriber.
+ */
+export class RespConnection {
+  private socket: Socket | undefined;
+  private ready = false;
+  private closed = false;
+  private attempts = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  /** Set-up replies still owed on the current connection. */
+  private setUpOwed = 0;
+  /** Received bytes: the reply being read starts at `start`; bytes up to `end` have arrived. */
+  private rx: Buffer = Buffer.alloc(0);
+  /** Whether `rx` is this connection's own buffer (else a chunk of the socket's, never written to). */
+  private rxOwned = false;
+  private start = 0;
+  private end = 0;
+  private readonly scan: ReplyScan = { pos: 0, owed: 1 };
+  readonly graceMs: number;
+
+  constructor(private readonly options: RespConnectionOptions) {
+    this.graceMs = options.answerGraceMs ?? 10_000;
+    this.connect();
+  }
+
+  /** True while connected and set up. */
+  get isReady(): boolean {
+    return this.ready;
+  }
+
+  /** Sends bytes on a ready connection; false (nothing sent) when it is not ready. */
+  write(bytes: Buffer): boolean {
+    if (!this.ready || this.socket === undefined) return false;
+    this.socket.write(bytes);
+    return true;
+  }
+
+  /** Closes for good. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.socket?.destroy();
+    this.setReady(false);
+  }
+
+  private connect(): void {
+    let url: URL;
+    try {
+      url = new URL(this.options.url);
+    } catch {
+      this.options.onError(new Error('the Redis URL does not parse'));
+      return;
+    }
+    const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+    const port = url.port === '' ? 6379 : Number(url.port);
+    const tls = url.protocol === 'rediss:';
+    const socket = tls ? connectTls({ host, port, servername: host }) : connectTcp({ host, port });
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setTimeout(this.graceMs);
+    socket.on(tls ? 'secureConnect' : 'connect', () => this.setUp(socket, url));
+    socket.on('data', (chunk: Buffer) => this.receive(socket, chunk));
+    socket.on('timeout', () => {
+      if (!this.ready || this.options.waitingTooLong()) socket.destroy(new Error('Redis did not answer in time'));
+      // The idle timer fires once per quiet spell: set it again to look once more.
+      else socket.setTimeout(this.graceMs);
+    });
+    socket.on('error', (error) => this.options.onError(error));
+    socket.on('close', () => this.lost(socket));
+  }
+
+  /** Authenticates, selects the database and names the connection; ready once Redis said OK to each. */
+  private setUp(socket: Socket, url: URL): void {
+    const commands: (string | number)[][] = [];
+    const password = decodeURIComponent(url.password);
+    const username = decodeURIComponent(url.username);
+    if (password !== '') commands.push(username === '' ? ['AUTH', password] : ['AUTH', username, password]);
+    const db = Number(url.pathname.slice(1) || 0);
+    if (Number.isInteger(db) && db > 0) commands.push(['SELECT', db]);
+    commands.push(['CLIENT', 'SETNAME', this.options.connectionName]);
+    this.setUpOwed = commands.length;
+    socket.write(Buffer.concat(commands.map(encodeCommand)));
+  }
+
+  private receive(socket: Socket, chunk: Buffer): void {
+    if (socket !== this.socket) return;
+    if (this.start === this.end) {
+      // Nothing partial: read the chunk where it is.
+      this.rx = chunk;
+      this.rxOwned = false;
+      this.start = this.scan.pos = 0;
+      this.end = chunk.length;
+    } else if (this.rxOwned && this.end + chunk.length <= this.rx.length) {
+      chunk.copy(this.rx, this.end);
+      this.end += chunk.length;
+    } else {
+      // A reply spans chunks: keep its start and what came after in a buffer of this connection's own.
+      // A new one each time: replies already handed out keep viewing the old one.
+      const kept = this.end - this.start;
+      const next = Buffer.allocUnsafe(Math.max(RECEIVE_BUFFER_BYTES, 2 * (kept + chunk.length)));
+      this.rx.copy(next, 0, this.start, this.end);
+      chunk.copy(next, kept);
+      this.scan.pos -= this.start;
+      this.rx = next;
+      this.rxOwned = true;
+      this.start = 0;
+      this.end = kept + chunk.length;
+    }
+    try {
+      this.drain(socket);
+    } catch (error) {
+      socket.destroy(error as Error);
+    }
+  }
+
+  /** Hands every complete reply on. */
+  private drain(socket: Socket): void {
+    while (this.start < this.end && socket === this.socket) {
+      const end = scanReply(this.rx, this.end, this.scan);
+      if (end < 0) return;
+      const cursor = new ReplyCursor(this.rx, this.start);
+      this.start = this.scan.pos = end;
+      this.scan.owed = 1;
+      if (this.setUpOwed > 0) this.setUpReply(socket, cursor);
+      else this.options.onReply(cursor);
+    }
+  }
+
+  private setUpReply(socket: Socket, cursor: ReplyCursor): void {
+    try {
+      cursor.status();
+    } catch (error) {
+      if (error instanceof RespProtocolError) throw error;
+      socket.destroy(error as Error);
+      return;
+    }
+    this.setUpOwed -= 1;
+    if (this.setUpOwed > 0) return;
+    this.attempts = 0;
+    this.setReady(true);
+  }
+
+  private lost(socket: Socket): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.rx = Buffer.alloc(0);
+    this.start = this.end = this.scan.pos = 0;
+    this.scan.owed = 1;
+    this.setUpOwed = 0;
+    this.setReady(false);
+    if (this.closed) return;
+    const delay = Math.min(50 * 2 ** Math.min(this.attempts, 10), this.options.maxRetryDelayMs ?? 2_000);
+    this.attempts += 1;
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private setReady(ready: boolean): void {
+    if (ready === this.ready) return;
+    this.ready = ready;
+    this.options.onStatus(ready);
+  }
+}
