@@ -14,6 +14,8 @@ import {
 } from './eventLog';
 import { logKeys } from './keys';
 import { LogReader } from './logReader';
+import { RespClient } from '../redis/client';
+import { Script } from '../redis/script';
 import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
 /** Options of the Redis log. */
@@ -30,17 +32,20 @@ export interface RedisLogOptions {
 type ScriptCall = (...args: (string | Buffer | number)[]) => Promise<unknown>;
 
 interface Scripts {
-  pmarbAppend: ScriptCall;
-  pmarbAppendBatch: ScriptCall;
   pmarbBounds: ScriptCall;
   pmarbSaveCheckpoint: ScriptCall;
   pmarbTrim: ScriptCall;
   pmarbRenewEpoch: ScriptCall;
 }
 
+const APPEND = new Script(APPEND_SCRIPT, 4);
+const APPEND_BATCH = new Script(APPEND_BATCH_SCRIPT, 4);
+
 /**
  * The log on Redis: one stream, positions and dedup in Lua scripts (EVALSHA, loaded on first use).
- * Appends and commands share one auto-pipelined connection; blocking reads have their own (`LogReader`).
+ * Appends go in order on a connection of their own (`RespClient`: a batch of appends is written as one
+ * buffer, not an argument at a time), blocking reads on another (`LogReader`), and the other commands on
+ * an auto-pipelined ioredis connection.
  * Connections reconnect forever with capped backoff; faults are logged, and a failed call rejects.
  */
 export function createRedisLog(options: RedisLogOptions): EventLog {
@@ -49,8 +54,6 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const log = options.logger;
   const connectionOptions = reconnectingOptions(options.maxRetryDelayMs);
   const commands = new Redis(options.url, { ...connectionOptions, connectionName: 'pm-arb-log', enableAutoPipelining: true });
-  commands.defineCommand('pmarbAppend', { numberOfKeys: 4, lua: APPEND_SCRIPT });
-  commands.defineCommand('pmarbAppendBatch', { numberOfKeys: 4, lua: APPEND_BATCH_SCRIPT });
   commands.defineCommand('pmarbBounds', { numberOfKeys: 2, lua: BOUNDS_SCRIPT });
   commands.defineCommand('pmarbSaveCheckpoint', { numberOfKeys: 2, lua: SAVE_CHECKPOINT_SCRIPT });
   commands.defineCommand('pmarbTrim', { numberOfKeys: 3, lua: TRIM_SCRIPT });
@@ -79,8 +82,22 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
           onError: (error) => readerFaults.report(error),
         })
       : undefined;
+  const appenderFaults = faultLog(warn);
+  const appender = new RespClient({
+    url: options.url,
+    connectionName: 'pm-arb-log-append',
+    maxRetryDelayMs: options.maxRetryDelayMs,
+    onStatus: (ready) => {
+      if (ready) {
+        appenderFaults.clear();
+        candidateEpoch = newEpoch();
+      }
+      refresh();
+    },
+    onError: (error) => appenderFaults.report(error),
+  });
   const refresh = (): void => {
-    const next = !closed && commands.status === 'ready' && (reader === undefined || reader.isReady);
+    const next = !closed && commands.status === 'ready' && appender.isReady && (reader === undefined || reader.isReady);
     if (next === connected) return;
     connected = next;
     if (next) log?.info({ url: redactUrl(options.url) }, 'log connected');
@@ -109,33 +126,32 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
       request.publish === false ? '' : prefix + request.channel,
     ];
   };
+  const timeArg = (request: AppendRequest): string => (request.time === undefined ? '' : String(request.time));
   const outcomeOf = (pos: number, epoch: string): AppendOutcome => (pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch });
 
   return {
     get connected() {
       return connected;
     },
-    async append(request): Promise<AppendOutcome> {
-      const [pos, epoch] = (await scripts.pmarbAppend(
-        keys.stream,
-        keys.meta,
-        keys.seqs,
-        keys.recent,
-        ...appendArgs(request),
-        candidateEpoch,
-        LEGACY_DEDUP_WINDOW_MS,
-        request.time === undefined ? '' : String(request.time),
-      )) as [number, string];
-      return outcomeOf(pos, epoch);
+    append(request): Promise<AppendOutcome> {
+      const args = [keys.stream, keys.meta, keys.seqs, keys.recent, ...appendArgs(request), candidateEpoch, LEGACY_DEDUP_WINDOW_MS, timeArg(request)];
+      return APPEND.run(appender, args, (reply) => {
+        reply.array();
+        const pos = reply.integer();
+        return outcomeOf(pos, reply.text() ?? '');
+      });
     },
     async appendMany(requests): Promise<AppendOutcome[]> {
       if (requests.length === 0) return [];
-      const args = requests.flatMap((request) => [...appendArgs(request), request.time === undefined ? '' : String(request.time)]);
-      const [epoch, ...positions] = (await scripts.pmarbAppendBatch(keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS, ...args)) as [
-        string,
-        ...number[],
-      ];
-      return positions.map((pos) => outcomeOf(pos, epoch));
+      const args: (string | number | Buffer)[] = [keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS];
+      for (const request of requests) args.push(...appendArgs(request), timeArg(request));
+      return APPEND_BATCH.run(appender, args, (reply) => {
+        const positions = reply.array() - 1;
+        const epoch = reply.text() ?? '';
+        const outcomes: AppendOutcome[] = [];
+        for (let i = 0; i < positions; i++) outcomes.push(outcomeOf(reply.integer(), epoch));
+        return outcomes;
+      });
     },
     async read(after, count, blockMs): Promise<LogRead> {
       if (reader === undefined) throw new Error('this log was opened without reads');
@@ -174,6 +190,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
       if (closed) return;
       closed = true;
       reader?.close();
+      await appender.quit();
       try {
         if (commands.status === 'ready') await commands.quit();
         else commands.disconnect();

@@ -100,7 +100,11 @@ export class RespConnection {
     socket.on('close', () => this.lost(socket));
   }
 
-  /** Authenticates, selects the database and names the connection; ready once Redis said OK to each. */
+  /**
+   * Authenticates, selects the database and names the connection; ready once Redis answered each.
+   * A refused AUTH or SELECT drops the connection (and is retried); a refused name is ignored, as a
+   * user without `client|setname` can still do all the rest.
+   */
   private setUp(socket: Socket, url: URL): void {
     const commands: (string | number)[][] = [];
     const password = decodeURIComponent(url.password);
@@ -158,15 +162,18 @@ export class RespConnection {
   }
 
   private setUpReply(socket: Socket, cursor: ReplyCursor): void {
+    this.setUpOwed -= 1;
+    const naming = this.setUpOwed === 0;
     try {
       cursor.status();
     } catch (error) {
       if (error instanceof RespProtocolError) throw error;
-      socket.destroy(error as Error);
-      return;
+      if (!naming) {
+        socket.destroy(error as Error);
+        return;
+      }
     }
-    this.setUpOwed -= 1;
-    if (this.setUpOwed > 0) return;
+    if (!naming) return;
     this.attempts = 0;
     this.setReady(true);
   }

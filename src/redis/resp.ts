@@ -8,14 +8,29 @@ const CR = 13;
 const LF = 10;
 const MINUS = 45;
 
-/** A command as RESP: an array of bulk strings. */
-export function encodeCommand(args: readonly (string | number)[]): Buffer {
-  let text = `*${args.length}\r\n`;
+/** A command as RESP: an array of bulk strings, written into one buffer (a batch of appends is one command of thousands of arguments). */
+export function encodeCommand(args: readonly (string | number | Buffer)[]): Buffer {
+  const lengths: number[] = [];
+  let size = 0;
   for (const arg of args) {
-    const value = String(arg);
-    text += `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+    const length = Buffer.isBuffer(arg) ? arg.length : Buffer.byteLength(typeof arg === 'number' ? String(arg) : arg);
+    lengths.push(length);
+    size += length + String(length).length + 5;
   }
-  return Buffer.from(text);
+  const head = `*${args.length}\r\n`;
+  const out = Buffer.allocUnsafe(head.length + size);
+  let at = out.write(head, 0, 'latin1');
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string | number | Buffer;
+    const length = lengths[i] as number;
+    at += out.write(`$${length}\r\n`, at, 'latin1');
+    if (Buffer.isBuffer(arg)) arg.copy(out, at);
+    else out.write(typeof arg === 'number' ? String(arg) : arg, at);
+    at += length;
+    out[at++] = CR;
+    out[at++] = LF;
+  }
+  return out;
 }
 
 /** Where the line starting at `start` ends (the index of its CR), or -1 when its CRLF has not arrived yet. */

@@ -160,6 +160,23 @@ describe('RESP replies', () => {
     expect(names.of(Buffer.from('é'), 0, 2)).toBe('é');
   });
 
+  it('given any arguments, strings, numbers or bytes, then the command written is one reply holding each of them as a bulk string', () => {
+    const arg = fc.oneof(fc.string({ unit: 'grapheme' }), fc.integer(), fc.uint8Array({ maxLength: 50 }).map((b) => Buffer.from(b)));
+    fc.assert(
+      fc.property(fc.array(arg, { minLength: 1, maxLength: 8 }), (args) => {
+        const bytes = encodeCommand(args);
+        expect(scanReply(bytes, bytes.length, { pos: 0, owed: 1 })).toBe(bytes.length);
+        const cursor = new ReplyCursor(bytes, 0);
+        expect(cursor.array()).toBe(args.length);
+        for (const a of args) {
+          const length = cursor.bulk();
+          const expected = Buffer.isBuffer(a) ? a : Buffer.from(String(a));
+          expect(bytes.subarray(cursor.start, cursor.start + length).equals(expected)).toBe(true);
+        }
+      }),
+    );
+  });
+
   it('writes a command as an array of bulk strings, lengths in bytes', () => {
     expect(encodeCommand(['XREAD', 'COUNT', 10, 'STREAMS', 'é', '0-0']).toString()).toBe(
       '*6\r\n$5\r\nXREAD\r\n$5\r\nCOUNT\r\n$2\r\n10\r\n$7\r\nSTREAMS\r\n$2\r\né\r\n$3\r\n0-0\r\n',

@@ -8,7 +8,7 @@ import { TcpProxy } from '../support/tcpProxy';
 const redis = await privateRedisForTests();
 const skip = 'skip' in redis ? redis.skip : undefined;
 
-describe.skipIf(skip !== undefined)(`the log's read connection${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
+describe.skipIf(skip !== undefined)(`the log's own connections (reads, appends)${skip === undefined ? '' : ` (skipped: ${skip})`}`, () => {
   const server = redis as PrivateRedis;
   const cleanups: (() => unknown)[] = [];
   afterAll(async () => {
@@ -67,7 +67,7 @@ describe.skipIf(skip !== undefined)(`the log's read connection${skip === undefin
     expect((await waiting).entries.map((e) => [e.pos, e.message.toString()])).toEqual([[41, 'next']]);
   });
 
-  it('given a password, a user and a database in the URL, then it authenticates and reads that database; a wrong password is reported and retried', async () => {
+  it('given a password, a user and a database in the URL, then it authenticates and reads that database (named or not); a wrong password is reported and retried', async () => {
     const admin = new Redis(server.url);
     cleanups.push(() => admin.disconnect());
     await admin.call('ACL', 'SETUSER', 'reader', 'on', '>s3cret', '~*', '+@all');
@@ -78,6 +78,11 @@ describe.skipIf(skip !== undefined)(`the log's read connection${skip === undefin
     expect(await admin.exists(logKeys('db3:').stream)).toBe(0);
     const { reader } = openReader(url, 'db3:');
     expect((await reader.read(0, 10, 0)).entries.map((e) => e.message.toString())).toEqual(['in db 3']);
+
+    // A user who may not name its connection still reads.
+    await admin.call('ACL', 'SETUSER', 'unnamed', 'on', '>pw', '~*', '+@all', '-client|setname');
+    const unnamed = openReader(`redis://unnamed:pw@127.0.0.1:${server.port}/3`, 'db3:');
+    expect((await unnamed.reader.read(0, 10, 0)).entries.map((e) => e.message.toString())).toEqual(['in db 3']);
 
     const wrong = openReader(`redis://reader:nope@127.0.0.1:${server.port}`, 'db3:');
     await until(() => wrong.errors.length > 0, 'an authentication error');
@@ -118,6 +123,24 @@ describe.skipIf(skip !== undefined)(`the log's read connection${skip === undefin
     proxy.release();
     await until(() => reader.isReady, 'the reader to reconnect');
     expect((await reader.read(0, 10, 0)).entries.map((e) => e.message.toString())).toEqual(['one']);
+  });
+
+  it('given Redis without the append scripts cached (flushed), then appends load them again and go on in order', async () => {
+    const log = openLog(server.url, 'flushed:');
+    await log.append({ channel: 'risk.state', message: 'one', publish: false });
+    const admin = new Redis(server.url);
+    cleanups.push(() => admin.disconnect());
+    await admin.script('FLUSH');
+    const outcomes = await Promise.all([
+      log.append({ channel: 'risk.state', message: 'two', publish: false }),
+      log.appendMany([
+        { channel: 'risk.state', message: 'three', publish: false },
+        { channel: 'risk.state', message: 'four', publish: false },
+      ]),
+    ]);
+    expect(outcomes.flat().map((o) => (o.outcome === 'appended' ? o.pos : 0))).toEqual([2, 3, 4]);
+    const { reader } = openReader(server.url, 'flushed:');
+    expect((await reader.read(0, 10, 0)).entries.map((e) => e.message.toString())).toEqual(['one', 'two', 'three', 'four']);
   });
 
   it('given reads waiting while Redis is down, then they are sent once it is back; a read pending at close resolves empty', async () => {
