@@ -227,7 +227,7 @@ function applyPass(events: readonly Event[]): number {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
-function main(): void {
+export function main(): void {
   const messages = generate(COUNT);
   pipelinePass(messages); // warm-up: let the JIT settle on the whole mix
   parsePass(messages.slice(0, 20_000));
