@@ -1,4 +1,4 @@
-import { connect as connectTcp, type Socket } from 'node:net';
+import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
 import { encodeCommand, ReplyCursor, RespProtocolError, scanReply, type ReplyScan } from './resp';
 
@@ -85,7 +85,8 @@ export class RespConnection {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
     const port = url.port === '' ? 6379 : Number(url.port);
     const tls = url.protocol === 'rediss:';
-    const socket = tls ? connectTls({ host, port, servername: host }) : connectTcp({ host, port });
+    // TLS names the server by host name (SNI), never by an address.
+    const socket = tls ? connectTls({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}) }) : connectTcp({ host, port });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(this.graceMs);
