@@ -13,7 +13,7 @@ import {
   type StoredCheckpoint,
 } from './eventLog';
 import { logKeys } from './keys';
-import { LogReader } from './logReader';
+import { RedisLogReader } from './redisLogReader';
 import { RespClient } from '../redis/client';
 import { Script } from '../redis/script';
 import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
@@ -44,7 +44,7 @@ const APPEND_BATCH = new Script(APPEND_BATCH_SCRIPT, 4);
 /**
  * The log on Redis: one stream, positions and dedup in Lua scripts (EVALSHA, loaded on first use).
  * Appends go in order on a connection of their own (`RespClient`: a batch of appends is written as one
- * buffer, not an argument at a time), blocking reads on another (`LogReader`), and the other commands on
+ * buffer, not an argument at a time), blocking reads on another (`RedisLogReader`), and the other commands on
  * an auto-pipelined ioredis connection.
  * Connections reconnect forever with capped backoff; faults are logged, and a failed call rejects.
  */
@@ -69,7 +69,7 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   const readerFaults = faultLog(warn);
   const reader =
     options.reads === true
-      ? new LogReader({
+      ? new RedisLogReader({
           url: options.url,
           streamKey: keys.stream,
           metaKey: keys.meta,

@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRedisLog, logKeys, type EventLog } from '../../src/eventlog';
-import { LogReader, type LogReaderOptions } from '../../src/eventlog/logReader';
+import { RedisLogReader, type RedisLogReaderOptions } from '../../src/eventlog/redisLogReader';
 import { privateRedisForTests, type PrivateRedis } from '../support/redis';
 import { TcpProxy } from '../support/tcpProxy';
 
@@ -17,11 +17,11 @@ describe.skipIf(skip !== undefined)(`the log's own connections (reads, appends)$
   });
 
   /** A reader of the log at `prefix` on `url`, with every status change and fault it reports. */
-  function openReader(url: string, prefix: string, extra: Partial<LogReaderOptions> = {}): { reader: LogReader; statuses: boolean[]; errors: string[] } {
+  function openReader(url: string, prefix: string, extra: Partial<RedisLogReaderOptions> = {}): { reader: RedisLogReader; statuses: boolean[]; errors: string[] } {
     const keys = logKeys(prefix);
     const statuses: boolean[] = [];
     const errors: string[] = [];
-    const reader = new LogReader({
+    const reader = new RedisLogReader({
       url,
       streamKey: keys.stream,
       metaKey: keys.meta,

@@ -4,7 +4,7 @@ import type { LogRead } from './eventLog';
 import { readEntries } from './xreadReply';
 
 /** What the read connection needs. */
-export interface LogReaderOptions {
+export interface RedisLogReaderOptions {
   /** `redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS. */
   readonly url: string;
   /** The log's stream and its meta hash (epoch and head). */
@@ -28,13 +28,13 @@ export interface LogReaderOptions {
  * received bytes (`xreadReply.ts`). Reads wait while the connection is down; a read in flight when it
  * drops fails (the follower retries it); a read unanswered long past its blocking time drops it.
  */
-export class LogReader {
+export class RedisLogReader {
   private readonly client: RespClient;
   private readonly channels = new ChannelNames();
   /** The epoch and head the last read saw: what a read pending at `close()` resolves with. */
   private last = { epoch: '', head: 0 };
 
-  constructor(private readonly options: LogReaderOptions) {
+  constructor(private readonly options: RedisLogReaderOptions) {
     this.client = new RespClient(options);
   }
 
