@@ -93,13 +93,14 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   // Connect in the background: a first connection failure is retried like any other.
   publisher.connect().catch(() => undefined);
 
-  /** Resolves once Redis confirmed every one of `channels` on the current connection. */
+  /** Resolves once Redis confirmed every one of `channels` on the current connection; rejects when it refused one. */
   const untilConfirmed = (channels: readonly string[]): Promise<void> =>
     new Promise((resolve, reject) => {
       const check = (): void => {
-        if (closed) {
+        const refusal = channels.map((channel) => subscriber.refusal(channel)).find((error) => error !== undefined);
+        if (closed || refusal !== undefined) {
           waiters.delete(check);
-          reject(new Error('redis bus closed before the subscription was confirmed'));
+          reject(refusal ?? new Error('redis bus closed before the subscription was confirmed'));
         } else if (subscriber.hasConfirmed(channels)) {
           waiters.delete(check);
           resolve();

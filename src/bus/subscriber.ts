@@ -28,9 +28,10 @@ const SUBSCRIBE = Buffer.from('subscribe');
 export class Subscriber {
   private readonly wanted = new Set<string>();
   private readonly confirmed = new Set<string>();
-  /** SUBSCRIBE replies still owed on this connection (the idle check waits only for those). */
-  private owed = 0;
-  private owedSince = 0;
+  /** SUBSCRIBE commands sent on this connection and not fully answered, oldest first: the replies each still owes. */
+  private unanswered: { readonly channels: readonly string[]; owed: number; readonly deadline: number }[] = [];
+  /** Channels Redis refused on this connection (e.g. `NOPERM`), with why. */
+  private readonly refused = new Map<string, Error>();
   private readonly connection: RespConnection;
   private readonly names: ChannelNames;
 
@@ -44,7 +45,7 @@ export class Subscriber {
       onReply: (cursor) => this.reply(cursor),
       onStatus: (ready) => this.status(ready),
       onError: (error) => options.onError(error),
-      waitingTooLong: () => this.owed > 0 && Date.now() - this.owedSince > this.connection.graceMs,
+      overdueIn: () => (this.unanswered[0]?.deadline ?? Number.POSITIVE_INFINITY) - Date.now(),
     });
   }
 
@@ -56,6 +57,11 @@ export class Subscriber {
   hasConfirmed(channels: Iterable<string>): boolean {
     for (const channel of channels) if (!this.confirmed.has(channel)) return false;
     return true;
+  }
+
+  /** Why Redis refused a (prefixed) channel on the current connection, if it did. */
+  refusal(channel: string): Error | undefined {
+    return this.refused.get(channel);
   }
 
   /** Whether every wanted channel is confirmed. */
@@ -77,19 +83,20 @@ export class Subscriber {
   private send(channels: readonly string[]): void {
     if (channels.length === 0) return;
     if (!this.connection.write(encodeCommand(['SUBSCRIBE', ...channels]))) return;
-    if (this.owed === 0) this.owedSince = Date.now();
-    this.owed += channels.length;
+    this.unanswered.push({ channels, owed: channels.length, deadline: Date.now() + this.connection.graceMs });
   }
 
   private reply(cursor: ReplyCursor): void {
     if (cursor.type === 0x2d /* - */) {
-      // A refused SUBSCRIBE (e.g. NOPERM): reported; the channels stay unconfirmed until a reconnect.
+      // A refused SUBSCRIBE (e.g. NOPERM): its channels stay unconfirmed (tried again on the next connection).
+      const command = this.unanswered.shift();
       try {
         cursor.status();
       } catch (error) {
         this.options.onError(error as Error);
+        for (const channel of command?.channels ?? []) this.refused.set(channel, error as Error);
       }
-      this.owed = 0;
+      this.options.onChange();
       return;
     }
     cursor.array();
@@ -104,14 +111,16 @@ export class Subscriber {
     } else if (named(buf, kind, kind + kindLength, SUBSCRIBE)) {
       const channel = cursor.text();
       if (channel !== undefined) this.confirmed.add(channel);
-      this.owed = Math.max(0, this.owed - 1);
+      const command = this.unanswered[0];
+      if (command !== undefined && --command.owed === 0) this.unanswered.shift();
       this.options.onChange();
     }
   }
 
   private status(ready: boolean): void {
     this.confirmed.clear();
-    this.owed = 0;
+    this.refused.clear();
+    this.unanswered = [];
     if (ready) this.send([...this.wanted]);
     this.options.onChange();
   }

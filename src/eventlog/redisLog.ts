@@ -87,6 +87,9 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     url: options.url,
     connectionName: 'pm-arb-log-append',
     maxRetryDelayMs: options.maxRetryDelayMs,
+    // Appends are deduplicated by the log, so one sent again is harmless, and sending them again in order
+    // keeps a later seq of a run from being logged before an earlier one (which would then be refused).
+    resendUnanswered: true,
     onStatus: (ready) => {
       if (ready) {
         appenderFaults.clear();

@@ -8,16 +8,21 @@ export interface RespClientOptions {
   readonly maxRetryDelayMs?: number;
   /** How long a request may go unanswered past its own blocking time before the connection is dropped (default 10 s). */
   readonly answerGraceMs?: number;
+  /**
+   * Whether requests unanswered when the connection drops are sent again, first and in order, once it
+   * is back (for requests that are safe to repeat, such as appends the log deduplicates) — else they fail.
+   */
+  readonly resendUnanswered?: boolean;
   /** Every change between ready (connected and set up) and not. */
   onStatus(ready: boolean): void;
   onError(error: Error): void;
 }
 
-/** A request sent and not fully answered. */
+/** A request sent or waiting to be. */
 interface Request {
   readonly bytes: Buffer;
   readonly replies: number;
-  readonly cursors: ReplyCursor[];
+  cursors: ReplyCursor[];
   /** By when it must have been answered, once sent. */
   deadline: number;
   readonly blockMs: number;
@@ -30,16 +35,16 @@ interface Request {
 /**
  * Requests and replies in order on one `RespConnection`: a request is one write of one or more
  * commands, answered when all their replies have come, read by the caller from cursors over the
- * received bytes. Requests made while the connection is down wait and go out in order once it is up;
- * those in flight when it drops fail (the caller decides whether to retry); one unanswered long past
- * its blocking time drops the connection.
+ * received bytes (which stay valid). Requests made while the connection is down wait and go out in
+ * order once it is up; those in flight when it drops fail, or are sent again first (`resendUnanswered`);
+ * one unanswered long past its blocking time drops the connection.
  */
 export class RespClient {
   private closed = false;
   private readonly connection: RespConnection;
-  private readonly waiting: Request[] = [];
-  private readonly inFlight: Request[] = [];
-  /** Index of the first in-flight request (a queue: taking the oldest is O(1)). */
+  private waiting: Request[] = [];
+  /** Requests sent, oldest first from `head` (a queue: taking the oldest is O(1); taken slots are emptied). */
+  private inFlight: (Request | undefined)[] = [];
   private head = 0;
 
   constructor(private readonly options: RespClientOptions) {
@@ -51,10 +56,10 @@ export class RespClient {
       onReply: (cursor) => this.reply(cursor),
       onStatus: (ready) => this.status(ready),
       onError: (error) => options.onError(error),
-      waitingTooLong: () => {
-        const now = Date.now();
-        for (let i = this.head; i < this.inFlight.length; i++) if ((this.inFlight[i] as Request).deadline < now) return true;
-        return false;
+      overdueIn: () => {
+        let earliest = Number.POSITIVE_INFINITY;
+        for (let i = this.head; i < this.inFlight.length; i++) earliest = Math.min(earliest, (this.inFlight[i] as Request).deadline);
+        return earliest - Date.now();
       },
     });
   }
@@ -71,27 +76,22 @@ export class RespClient {
   request<T>(bytes: Buffer, replies: number, read: (cursors: readonly ReplyCursor[]) => T, abandoned: () => T, blockMs = 0): Promise<T> {
     if (this.closed) return Promise.reject(new Error('redis connection is closed'));
     return new Promise<T>((resolve, reject) => {
+      const settle = (value: () => T): void => {
+        try {
+          resolve(value());
+        } catch (error) {
+          reject(error as Error);
+        }
+      };
       this.send({
         bytes,
         replies,
         cursors: [],
         deadline: 0,
         blockMs,
-        finish: (cursors) => {
-          try {
-            resolve(read(cursors));
-          } catch (error) {
-            reject(error as Error);
-          }
-        },
+        finish: (cursors) => settle(() => read(cursors)),
         fail: reject,
-        abandon: () => {
-          try {
-            resolve(abandoned());
-          } catch (error) {
-            reject(error as Error);
-          }
-        },
+        abandon: () => settle(abandoned),
       });
     });
   }
@@ -112,8 +112,9 @@ export class RespClient {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const request of [...this.inFlight.splice(0).slice(this.head), ...this.waiting.splice(0)]) request.abandon();
-    this.head = 0;
+    const pending = [...this.takeUnanswered(), ...this.waiting];
+    this.waiting = [];
+    for (const request of pending) request.abandon();
     this.connection.close();
   }
 
@@ -132,24 +133,37 @@ export class RespClient {
     if (request === undefined) throw new RespProtocolError('a reply nothing asked for');
     request.cursors.push(cursor);
     if (request.cursors.length < request.replies) return;
+    this.inFlight[this.head] = undefined;
     this.head += 1;
     if (this.head === this.inFlight.length) {
-      this.inFlight.length = 0;
+      this.inFlight = [];
       this.head = 0;
     } else if (this.head > 1024) {
-      this.inFlight.splice(0, this.head);
+      this.inFlight = this.inFlight.slice(this.head);
       this.head = 0;
     }
     request.finish(request.cursors);
   }
 
+  /** Takes the requests sent and not answered, oldest first. */
+  private takeUnanswered(): Request[] {
+    const unanswered = this.inFlight.slice(this.head) as Request[];
+    this.inFlight = [];
+    this.head = 0;
+    return unanswered;
+  }
+
   private status(ready: boolean): void {
     if (ready) {
-      for (const request of this.waiting.splice(0)) this.send(request);
+      const waiting = this.waiting;
+      this.waiting = [];
+      for (const request of waiting) this.send(request);
+    } else if (this.options.resendUnanswered === true) {
+      const unanswered = this.takeUnanswered();
+      for (const request of unanswered) request.cursors = [];
+      this.waiting = [...unanswered, ...this.waiting];
     } else {
-      const failed = this.inFlight.splice(0).slice(this.head);
-      this.head = 0;
-      for (const request of failed) request.fail(new Error('the connection to Redis was lost'));
+      for (const request of this.takeUnanswered()) request.fail(new Error('the connection to Redis was lost'));
     }
     this.options.onStatus(ready);
   }

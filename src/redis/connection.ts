@@ -10,7 +10,7 @@ export interface RespConnectionOptions {
   readonly connectionName: string;
   /** Longest wait between reconnection attempts (default 2 s). */
   readonly maxRetryDelayMs?: number;
-  /** How long the connection may stay quiet while `waitingTooLong` says an answer is owed, or stay unset-up, before it is dropped (default 10 s). */
+  /** How long the connection may stay unset-up, or quiet past the deadline of an answer owed (see `overdueIn`), before it is dropped (default 10 s). */
   readonly answerGraceMs?: number;
   /** Every complete reply once the connection is set up, in order; the cursor is valid during the call only (the bytes it views stay valid). */
   onReply(cursor: ReplyCursor): void;
@@ -18,8 +18,8 @@ export interface RespConnectionOptions {
   onStatus(ready: boolean): void;
   /** A connection fault (the connection is retried). */
   onError(error: Error): void;
-  /** Asked when the connection has been quiet for the grace time: whether an answer owed is overdue. */
-  waitingTooLong(): boolean;
+  /** Milliseconds until the earliest answer owed is overdue (0 or less: it is; Infinity: none is owed). */
+  overdueIn(): number;
 }
 
 /** Bytes a receive buffer starts with when a reply spans several chunks. */
@@ -93,18 +93,19 @@ export class RespConnection {
     socket.on(tls ? 'secureConnect' : 'connect', () => this.setUp(socket, url));
     socket.on('data', (chunk: Buffer) => this.receive(socket, chunk));
     socket.on('timeout', () => {
-      if (!this.ready || this.options.waitingTooLong()) socket.destroy(new Error('Redis did not answer in time'));
-      // The idle timer fires once per quiet spell: set it again to look once more.
-      else socket.setTimeout(this.graceMs);
+      const left = this.ready ? this.options.overdueIn() : 0;
+      if (left <= 0) socket.destroy(new Error('Redis did not answer in time'));
+      // The idle timer fires once per quiet spell: set it again, to look when the next answer falls due.
+      else socket.setTimeout(Math.min(this.graceMs, left));
     });
     socket.on('error', (error) => this.options.onError(error));
     socket.on('close', () => this.lost(socket));
   }
 
   /**
-   * Authenticates, selects the database and names the connection; ready once Redis answered each.
-   * A refused AUTH or SELECT drops the connection (and is retried); a refused name is ignored, as a
-   * user without `client|setname` can still do all the rest.
+   * Authenticates, selects the database, pings and names the connection; ready once Redis answered each.
+   * A refused AUTH, SELECT or PING (`LOADING`) drops the connection (and is retried with backoff); a
+   * refused name is ignored, as a user without `client|setname` can still do all the rest.
    */
   private setUp(socket: Socket, url: URL): void {
     const commands: (string | number)[][] = [];
@@ -113,6 +114,8 @@ export class RespConnection {
     if (password !== '') commands.push(username === '' ? ['AUTH', password] : ['AUTH', username, password]);
     const db = Number(url.pathname.slice(1) || 0);
     if (Number.isInteger(db) && db > 0) commands.push(['SELECT', db]);
+    // Refused while Redis loads its data: the connection is not ready until Redis can answer commands.
+    commands.push(['PING']);
     commands.push(['CLIENT', 'SETNAME', this.options.connectionName]);
     this.setUpOwed = commands.length;
     socket.write(Buffer.concat(commands.map(encodeCommand)));
@@ -151,7 +154,8 @@ export class RespConnection {
 
   /** Hands every complete reply on. */
   private drain(socket: Socket): void {
-    while (this.start < this.end && socket === this.socket) {
+    // A reply that made the socket be destroyed (a refused AUTH, a reply out of line) ends the reading of this one.
+    while (this.start < this.end && socket === this.socket && !socket.destroyed) {
       const end = scanReply(this.rx, this.end, this.scan);
       if (end < 0) return;
       const cursor = new ReplyCursor(this.rx, this.start);
