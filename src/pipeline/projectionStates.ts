@@ -1,22 +1,12 @@
 import type { AgentChannel, Event, EventTag } from '../events';
-import {
-  agentUpdates,
-  editCount,
-  inDraftScope,
-  portfolioSummary,
-  riskState,
-  strategyPerformance,
-  tradeResults,
-  type AgentUpdatesState,
-  type EventsOf,
-  type Mutable,
-  type PortfolioSources,
-  type PortfolioSummaryState,
-  type Projection,
-  type RiskState,
-  type StrategyPerformanceState,
-  type TradeResultsState,
-} from '../projections';
+// From the defining modules, not the `../projections` index: its re-exports are getters, read on every event.
+import { agentUpdates, type AgentUpdatesState } from '../projections/agentUpdates';
+import { editCount, inDraftScope, type Mutable } from '../projections/keys';
+import { portfolioSummary, type PortfolioSources, type PortfolioSummaryState } from '../projections/portfolioSummary';
+import type { EventsOf, Projection } from '../projections/projection';
+import { riskState, type RiskState } from '../projections/riskState';
+import { strategyPerformance, type StrategyPerformanceState } from '../projections/strategyPerformance';
+import { tradeResults, type TradeResultsState } from '../projections/tradeResults';
 import { SeqTracker } from './seqTracker';
 
 /** The state of each agent projection. */
@@ -100,6 +90,9 @@ const BY_TAG: ReadonlyMap<EventTag, readonly Reducer[]> = (() => {
 })();
 
 const DUPLICATE: Reduction = { outcome: 'duplicate', lost: 0, touched: TOUCHED[0] as readonly AgentChannel[] };
+
+/** The reduction of an applied event that found no gap, by the bits of the channels it touched: shared, so nearly every event allocates none. */
+const APPLIED: readonly Reduction[] = TOUCHED.map((touched) => Object.freeze({ outcome: 'applied', lost: 0, touched }));
 const NO_REDUCERS: readonly Reducer[] = [];
 
 /**
@@ -184,6 +177,7 @@ export class ProjectionStates {
     const dated = receivedAt !== undefined && event.meta.ts === null ? { ...event, meta: { ...event.meta, ts: receivedAt } } : event;
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: outside a draft scope maps are copied instead of updated in place: the same states, more allocation
     const bits = this.options.inPlace === true ? inDraftScope(this.drafts, this.reduceEvent, dated) : this.reduce(dated);
+    if (verdict.lost === 0) return APPLIED[bits] as Reduction;
     return { outcome: 'applied', lost: verdict.lost, touched: TOUCHED[bits] as readonly AgentChannel[] };
   }
 

@@ -1,4 +1,5 @@
-import { isUnsafeKey } from '../events';
+// From its module, not the `../events` index (whose re-exports are getters): this runs for most events.
+import { isUnsafeKey } from '../events/primitives';
 
 /**
  * A data value (agent, strategy or rule name) as a state key: names of `Object.prototype`

@@ -45,6 +45,16 @@ describe.each([{ inPlace: true as const }, {}])('ProjectionStates (%o)', (option
     expect(states.counters).toEqual({ applied: 1, duplicates: 1, lost: 0 });
   });
 
+  it('given a seq gap and then the next seq, then the first reports what was lost and the second, the same channels, nothing lost', () => {
+    const states = new ProjectionStates(options);
+    const at = (id: string, seq: number) => v1('trade.executed', { ...fill(id).data }, { agent: 'gap-executor', run: 'g', seq });
+    states.apply(at('g1', 1));
+    const touched = ['trade.results', 'risk.state', 'portfolio.summary'];
+    expect(states.apply(at('g4', 4))).toEqual({ outcome: 'applied', lost: 2, touched });
+    expect(states.apply(at('g5', 5))).toEqual({ outcome: 'applied', lost: 0, touched });
+    expect(states.counters).toEqual({ applied: 3, duplicates: 0, lost: 2 });
+  });
+
   it('given a legacy event and a receive time, then the event is dated with it where the state shows times', () => {
     const states = new ProjectionStates(options);
     const beat = legacy('agent.heartbeat', { role: 'r', status: 'running', processed: 1, interval_ms: 1 }, 'old-agent');
