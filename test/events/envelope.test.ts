@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { runOf } from '../../src/events/envelope';
 
 /** The run part of a v1 id `<agent>:<run>:<seq>` (PROTOCOL.md): anything else is not an id of that event. */
@@ -42,5 +43,30 @@ describe('runOf', () => {
     expect(runOf('q:b::1', 'q', 1)).toBe('b:');
     expect(runOf('b:zz:2', 'b', 2)).toBe('zz');
     expect(runOf('a:r:a', 'a', 49)).toBeUndefined();
+  });
+});
+
+/** The definition `runOf` reads in place: the text between `<agent>:` and the last colon, when what follows that colon is the seq written out. */
+function runByText(id: string, agent: string, seq: number): string | undefined {
+  const start = agent.length + 1;
+  const end = id.lastIndexOf(':');
+  if (!id.startsWith(`${agent}:`) || end <= start || id.slice(end + 1) !== String(seq)) return undefined;
+  return id.slice(start, end);
+}
+
+describe('runOf against the text definition', () => {
+  it('given ids built from near-miss agents, runs and seqs (colons and digits included), then runOf answers as slicing the text does', () => {
+    const part = fc.string({ unit: fc.constantFrom('a', 'b', ':', '1', '0', '-'), maxLength: 6 });
+    const seq = fc.oneof(fc.integer({ min: 1, max: 120 }), fc.constant(Number.MAX_SAFE_INTEGER));
+    const tail = fc.oneof(seq.map(String), part);
+    fc.assert(
+      fc.property(part, part, part, tail, seq, (agent, idAgent, run, written, s) => {
+        const id = `${idAgent}:${run}:${written}`;
+        expect(runOf(id, agent, s)).toBe(runByText(id, agent, s));
+        expect(runOf(id, idAgent, s)).toBe(runByText(id, idAgent, s));
+        expect(runOf(`${agent}:${run}:${s}`, agent, s)).toBe(runByText(`${agent}:${run}:${s}`, agent, s));
+      }),
+      { numRuns: 5_000 },
+    );
   });
 });
