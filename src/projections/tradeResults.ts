@@ -80,17 +80,45 @@ function onSnapshot(state: TradeResultsState, event: EventsOf<'executor.snapshot
 }
 
 function onSettled(state: TradeResultsState, event: EventsOf<'trade.settled'>): TradeResultsState {
-  const { trade_id, won, pnl, settled_at } = event.data;
-  const index = state.trades.findIndex((t) => t.id === trade_id);
+  const { trade_id, won, settled_at } = event.data;
+  const index = indexOfTrade(state.trades, trade_id);
   const held = state.trades[index];
   if (held === undefined) return state; // older than the window (or unknown): nothing shown changes
-  const settled: TradeEntry = { ...held, won, pnl: plain(pnl), settled_at };
-  if (held.won === settled.won && held.pnl === settled.pnl && held.settled_at === settled.settled_at) return state;
+  const pnl = plain(event.data.pnl);
+  if (held.won === won && held.pnl === pnl && held.settled_at === settled_at) return state;
   const trades = editList(state.trades);
-  trades[index] = settled;
+  trades[index] = withSettlement(held, won, pnl, settled_at);
   const next = edit(state);
   next.trades = trades;
   return next;
+}
+
+/** Where the trade with this id is in the list, or -1 (`findIndex` without a closure made per event). */
+function indexOfTrade(trades: readonly TradeEntry[], id: string): number {
+  for (let i = 0; i < trades.length; i++) if ((trades[i] as TradeEntry).id === id) return i;
+  return -1;
+}
+
+/** `held` with its settlement: every field written out, which V8 builds faster than a spread of the entry. */
+function withSettlement(held: TradeEntry, won: boolean, pnl: Money, settled_at: string): TradeEntry {
+  return {
+    id: held.id,
+    request_id: held.request_id,
+    strategy: held.strategy,
+    market_id: held.market_id,
+    venue: held.venue,
+    side: held.side,
+    outcome: held.outcome,
+    amount: held.amount,
+    price: held.price,
+    fees: held.fees,
+    status: held.status,
+    executed_at: held.executed_at,
+    paper_trade: held.paper_trade,
+    won,
+    pnl,
+    settled_at,
+  };
 }
 
 /** What merging a trade did: the list (`trades` itself unless `changed`; the same draft changed in place, or a copy), and whether the trade was new. */
@@ -105,7 +133,7 @@ interface Merged {
  * first). A list made in the current draft scope changes in place (`editList`).
  */
 function mergeTrade(trades: readonly TradeEntry[], record: TradeRecord): Merged {
-  const index = trades.findIndex((t) => t.id === record.id);
+  const index = indexOfTrade(trades, record.id);
   const held = trades[index];
   if (held !== undefined) {
     const updated = withRecord(held, record);

@@ -226,3 +226,12 @@ describe('trade.results order', () => {
     );
   });
 });
+
+describe('trade.results: the text of a trade', () => {
+  it('given a trade that settles, then its entry lists its fields in the order it had before', () => {
+    const { state } = given(tradeResults, [executed('t1', 1), settled('t1', true, '4.50')]);
+    const settledEntry = state.trades[0];
+    expect(JSON.stringify(Object.keys(settledEntry ?? {}))).toBe(JSON.stringify(Object.keys(given(tradeResults, [executed('t1', 1)]).state.trades[0] ?? {})));
+    expect(settledEntry).toStrictEqual(entry('t1', 1, { won: true, pnl: '4.5', settled_at: at(59) }));
+  });
+});
