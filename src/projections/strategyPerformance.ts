@@ -1,7 +1,7 @@
 import { absurd } from 'fp-ts/function';
 import type { OpportunityType } from '../events';
 import { MAX_STRATEGIES } from './agentUpdates';
-import { edit, own, safeKey, sameFields, setKey, size } from './keys';
+import { edit, own, safeKey, sameFields, setKey, size, type Mutable } from './keys';
 import { add, countRatio, max, min, plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -76,18 +76,21 @@ export const strategyPerformance: Projection<StrategyPerformanceState, Handled> 
         return next;
       }
       case 'trade.requested':
-        return update(state, event.data.strategy, (s) => ({ ...s, requests: s.requests + 1 }));
+        return update(state, event.data.strategy, (s) => counted(s, 'requests'));
       case 'risk.decided':
-        return update(state, event.data.strategy, (s) =>
-          event.data.approved ? { ...s, approvals: s.approvals + 1 } : { ...s, rejections: s.rejections + 1 },
-        );
+        return update(state, event.data.strategy, (s) => counted(s, event.data.approved ? 'approvals' : 'rejections'));
       case 'trade.settled':
         return update(state, event.data.strategy, (s) => settle(s, event));
       case 'allocator.snapshot':
         return onSnapshot(state, event);
       case 'allocation.updated': {
         const allocation_pct = plain(event.data.allocation_pct);
-        return update(state, event.data.strategy, (s) => (s.allocation_pct === allocation_pct ? s : { ...s, allocation_pct }));
+        return update(state, event.data.strategy, (s) => {
+          if (s.allocation_pct === allocation_pct) return s;
+          const next = copyOf(s);
+          next.allocation_pct = allocation_pct;
+          return next;
+        });
       }
       default:
         return absurd(event);
@@ -112,20 +115,45 @@ function update(
   return next;
 }
 
-function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEntry {
-  const { won, pnl } = event.data;
-  const wins = s.wins + (won ? 1 : 0);
-  const losses = s.losses + (won ? 0 : 1);
+/**
+ * A copy of `s` to change before anyone sees it: every field written out, in `EMPTY`'s order (the
+ * order every entry has), which V8 builds several times faster than a spread of the entry.
+ */
+function copyOf(s: StrategyEntry): Mutable<StrategyEntry> {
   return {
-    ...s,
-    pnl: add(s.pnl, pnl),
-    trades: s.trades + 1,
-    wins,
-    losses,
-    win_rate: countRatio(wins, wins + losses),
-    largest_win: won ? max(s.largest_win ?? plain(pnl), plain(pnl)) : s.largest_win,
-    largest_loss: won ? s.largest_loss : min(s.largest_loss ?? plain(pnl), plain(pnl)),
+    pnl: s.pnl,
+    trades: s.trades,
+    wins: s.wins,
+    losses: s.losses,
+    win_rate: s.win_rate,
+    largest_win: s.largest_win,
+    largest_loss: s.largest_loss,
+    allocation_pct: s.allocation_pct,
+    requests: s.requests,
+    approvals: s.approvals,
+    rejections: s.rejections,
   };
+}
+
+/** `s` with one more request, approval or rejection. */
+function counted(s: StrategyEntry, count: 'requests' | 'approvals' | 'rejections'): StrategyEntry {
+  const next = copyOf(s);
+  next[count] = s[count] + 1;
+  return next;
+}
+
+function settle(s: StrategyEntry, event: EventsOf<'trade.settled'>): StrategyEntry {
+  const { won } = event.data;
+  const pnl = plain(event.data.pnl);
+  const next = copyOf(s);
+  next.pnl = add(s.pnl, event.data.pnl);
+  next.trades = s.trades + 1;
+  next.wins = s.wins + (won ? 1 : 0);
+  next.losses = s.losses + (won ? 0 : 1);
+  next.win_rate = countRatio(next.wins, next.wins + next.losses);
+  if (won) next.largest_win = max(s.largest_win ?? pnl, pnl);
+  else next.largest_loss = min(s.largest_loss ?? pnl, pnl);
+  return next;
 }
 
 /** Authoritative for the strategies it lists and the figures it carries; guardian counts are kept. */

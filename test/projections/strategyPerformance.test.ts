@@ -171,3 +171,21 @@ describe('strategy.performance: identity and limits', () => {
     });
   });
 });
+
+describe('strategy.performance: the text of an entry', () => {
+  it('given every kind of change to a strategy, then its entry lists its fields in one order, the order of a new entry', () => {
+    const order = JSON.stringify(Object.keys(entry({})));
+    const { state } = given(strategyPerformance, [
+      requested('a'),
+      decided('a', true),
+      decided('a', false),
+      settled('a', true, '5'),
+      settled('a', false, '-2'),
+      v1('allocation.updated', { strategy: 'a', allocation_pct: '0.5', total_capital: '500' }),
+    ]);
+    expect(JSON.stringify(Object.keys(state.strategies['a'] ?? {}))).toBe(order);
+    expect(state.strategies['a']).toStrictEqual(
+      entry({ pnl: '3', trades: 2, wins: 1, losses: 1, win_rate: '0.5', largest_win: '5', largest_loss: '-2', allocation_pct: '0.5', requests: 1, approvals: 1, rejections: 1 }),
+    );
+  });
+});
