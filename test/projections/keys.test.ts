@@ -17,6 +17,17 @@ describe('setKey and deleteKey', () => {
     expect(map.a).not.toBe(value);
   });
 
+  it('given a new key, a held key and the key __proto__, when each is set, then the copy holds it as an own data member, in the order of the map, the prototype untouched', () => {
+    const map: Record<string, number> = { b: 1, a: 2 };
+    expect(Object.entries(setKey(map, 'c', 3))).toEqual([['b', 1], ['a', 2], ['c', 3]]);
+    expect(Object.entries(setKey(map, 'b', 4))).toEqual([['b', 4], ['a', 2]]);
+    const proto = setKey(map, '__proto__', 5);
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(proto, '__proto__')).toEqual({ value: 5, writable: true, enumerable: true, configurable: true });
+    expect(JSON.stringify(proto)).toBe('{"b":1,"a":2,"__proto__":5}');
+    expect(map).toEqual({ b: 1, a: 2 });
+  });
+
   it('given a map without the key, when the key is deleted, then the map itself comes back', () => {
     const map = { a: 1 };
     expect(deleteKey(map, 'b')).toBe(map);
