@@ -235,3 +235,16 @@ describe('trade.results: the text of a trade', () => {
     expect(settledEntry).toStrictEqual(entry('t1', 1, { won: true, pnl: '4.5', settled_at: at(59) }));
   });
 });
+
+describe('trade.results: finding a trade by id', () => {
+  it('given held ids that end alike, then a settlement finds exactly its own trade, and one for an id ending alike that is not held changes nothing', () => {
+    const { state } = given(tradeResults, [executed('x-1', 1), executed('y-1', 2), executed('x-11', 3), settled('y-1', true, '2')]);
+    expect(state.trades.map((t) => [t.id, t.won])).toEqual([
+      ['x-11', null],
+      ['y-1', true],
+      ['x-1', null],
+    ]);
+    expect(tradeResults.evolve(state, settled('z-1', false, '-1'))).toBe(state);
+    expect(tradeResults.evolve(state, settled('x-1x', false, '-1'))).toBe(state);
+  });
+});
