@@ -1,7 +1,7 @@
 import { absurd } from 'fp-ts/function';
 import type { OpportunityType } from '../events';
 import { MAX_STRATEGIES } from './agentUpdates';
-import { edit, own, safeKey, sameFields, setKey, size, type Mutable } from './keys';
+import { asDraft, edit, isDraft, own, safeKey, sameFields, setKey, size, type Mutable } from './keys';
 import { add, countRatio, max, min, plain, type Money } from './money';
 import type { EventsOf, Projection } from './projection';
 
@@ -76,9 +76,9 @@ export const strategyPerformance: Projection<StrategyPerformanceState, Handled> 
         return next;
       }
       case 'trade.requested':
-        return update(state, event.data.strategy, (s) => counted(s, 'requests'));
+        return count(state, event.data.strategy, 'requests');
       case 'risk.decided':
-        return update(state, event.data.strategy, (s) => counted(s, event.data.approved ? 'approvals' : 'rejections'));
+        return count(state, event.data.strategy, event.data.approved ? 'approvals' : 'rejections');
       case 'trade.settled':
         return update(state, event.data.strategy, (s) => settle(s, event));
       case 'allocator.snapshot':
@@ -116,11 +116,26 @@ function update(
 }
 
 /**
- * A copy of `s` to change before anyone sees it: every field written out, in `EMPTY`'s order (the
- * order every entry has), which V8 builds several times faster than a spread of the entry.
+ * One more request, approval or rejection for a strategy. An entry made in the current draft scope
+ * (`copyOf`) is counted in place and the map stays as it is: these counts are not among the figures
+ * the summary totals (P&L, wins, losses), which know an unchanged map by its identity. Any other
+ * entry is copied into a new map (`update`); entries whose totals change always are (`settle`).
+ */
+function count(state: StrategyPerformanceState, name: string, field: 'requests' | 'approvals' | 'rejections'): StrategyPerformanceState {
+  const held = own(state.strategies, safeKey(name));
+  if (held === undefined || !isDraft(held)) return update(state, name, (s) => counted(s, field));
+  const entry = edit(held);
+  entry[field] = held[field] + 1;
+  return state;
+}
+
+/**
+ * A copy of `s` to change before anyone sees it, made in the current draft scope (`asDraft`): every
+ * field written out, in `EMPTY`'s order (the order every entry has), which V8 builds several times
+ * faster than a spread of the entry.
  */
 function copyOf(s: StrategyEntry): Mutable<StrategyEntry> {
-  return {
+  return asDraft({
     pnl: s.pnl,
     trades: s.trades,
     wins: s.wins,
@@ -132,7 +147,7 @@ function copyOf(s: StrategyEntry): Mutable<StrategyEntry> {
     requests: s.requests,
     approvals: s.approvals,
     rejections: s.rejections,
-  };
+  });
 }
 
 /** `s` with one more request, approval or rejection. */

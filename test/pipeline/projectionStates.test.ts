@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Event } from '../../src/events';
 import { ProjectionStates } from '../../src/pipeline';
 import { legacy, v1 } from '../projections/support';
 
@@ -81,5 +82,55 @@ describe('ProjectionStates lastSeq', () => {
     states.apply(executed('s2', 7));
     expect(states.lastSeq('seq-executor', 'rs')).toBe(7);
     expect(states.lastSeq('seq-executor', 'other')).toBeUndefined();
+  });
+});
+
+describe('ProjectionStates in place: strategy counts', () => {
+  const requested = (strategy: string) =>
+    v1('trade.requested', {
+      request_id: 'req-1',
+      opportunity_id: 'opp-1',
+      strategy,
+      market_id: 'kalshi:x',
+      side: 'buy',
+      outcome: 'YES',
+      amount: '5',
+      max_price: '0.5',
+      expected_edge: '0.1',
+    });
+  const decided = (strategy: string, approved: boolean) =>
+    v1('risk.decided', { request_id: 'req-1', strategy, approved, reason: '', rule_triggered: approved ? null : 'position_limit' });
+  const settled = (strategy: string, pnl: string) =>
+    v1('trade.settled', { trade_id: 'none', strategy, market_id: 'kalshi:x', won: !pnl.startsWith('-'), pnl, settled_at: '2026-01-01T00:00:00Z' });
+
+  /** Reduces `stream` alone, with no reads between events: the summary's module caches see only this instance. */
+  function run(stream: readonly Event[], options: { inPlace?: true }) {
+    const states = new ProjectionStates(options);
+    const touched = stream.map((event) => states.apply(event).touched);
+    return { states, touched };
+  }
+
+  it('given counts and settlements between reads, then each read keeps what it showed, every count touches its channel, and the summary follows the settlements', () => {
+    const stream = [requested('s'), decided('s', true), settled('s', '3'), settled('s', '-1'), requested('s'), decided('s', false), settled('s', '2'), requested('s')];
+    const inPlace = new ProjectionStates({ inPlace: true });
+    const reads: { state: unknown; json: string }[] = [];
+    const touched = stream.map((event, i) => {
+      const reduction = inPlace.apply(event);
+      if (i % 3 === 1) {
+        for (const channel of ['strategy.performance', 'portfolio.summary'] as const) {
+          const state = inPlace.state(channel);
+          reads.push({ state, json: JSON.stringify(state) });
+        }
+      }
+      return reduction.touched;
+    });
+    const final = { strategies: inPlace.state('strategy.performance'), summary: inPlace.state('portfolio.summary') };
+    const copying = run(stream, {});
+    expect(touched).toEqual(copying.touched);
+    expect(final.strategies).toEqual(copying.states.state('strategy.performance'));
+    expect(final.summary).toEqual(copying.states.state('portfolio.summary'));
+    expect(final.strategies.strategies['s']).toMatchObject({ requests: 3, approvals: 1, rejections: 1, pnl: '4', wins: 2, losses: 1 });
+    expect(final.summary).toMatchObject({ wins: 2, losses: 1 });
+    for (const r of reads) expect(JSON.stringify(r.state)).toBe(r.json);
   });
 });
