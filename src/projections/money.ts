@@ -24,7 +24,43 @@ const CANONICAL_RE = /^(?:0|-?[1-9]\d*)(?:\.\d*[1-9])?$|^-?0\.\d*[1-9]$/;
  * (big.js writes zero without its sign, here and in every result below).
  */
 export function plain(d: string): Money {
-  return CANONICAL_RE.test(d) ? d : big(d).toFixed();
+  if (CANONICAL_RE.test(d)) return d;
+  return trimmedPlain(d) ?? big(d).toFixed();
+}
+
+/**
+ * `big(d).toFixed()` for `d` in plain notation, `[+-]digits[.digits]` (agents write `"25.00"`, `"0.1230"`),
+ * without big.js: the sign and leading `+` dropped as it drops them (zero has no sign), leading zeros
+ * of the whole part and trailing zeros of the fraction cut. `undefined` for any other form (an
+ * exponent, a point without digits after it), which big.js reads.
+ */
+function trimmedPlain(d: string): Money | undefined {
+  const n = d.length;
+  const sign = d.charCodeAt(0);
+  const whole = sign === 45 || sign === 43 ? 1 : 0;
+  let i = whole;
+  while (i < n && isDigitCode(d.charCodeAt(i))) i++;
+  const wholeEnd = i;
+  if (wholeEnd === whole) return undefined;
+  let end = wholeEnd;
+  if (i < n) {
+    if (d.charCodeAt(i) !== 46) return undefined;
+    const fraction = ++i;
+    while (i < n && isDigitCode(d.charCodeAt(i))) i++;
+    if (i < n || i === fraction) return undefined;
+    end = n;
+    while (end > fraction && d.charCodeAt(end - 1) === 48) end--;
+    if (end === fraction) end = wholeEnd; // no fraction left: no point either
+  }
+  let start = whole;
+  while (start < wholeEnd - 1 && d.charCodeAt(start) === 48) start++;
+  const body = d.slice(start, end);
+  return sign === 45 && body !== '0' ? `-${body}` : body;
+}
+
+/** Whether `c` is the code of an ASCII digit. */
+function isDigitCode(c: number): boolean {
+  return c >= 48 && c <= 57;
 }
 
 /** Powers of ten that doubles hold exactly (10^0 … 10^22). */

@@ -22,6 +22,19 @@ describe('money', () => {
     expect(['25.00', '1E+2', '0E-8', '-0', '+7', '-0.50', '0.062'].map(plain)).toEqual(['25', '100', '0', '0', '7', '-0.5', '0.062']);
   });
 
+  it('given decimals in plain notation with any zeros and signs, or in any wire notation, then plain writes what big.js writes', () => {
+    const digits = (max: number) => fc.string({ unit: fc.constantFrom('0', '0', '0', '1', '5', '9'), minLength: 1, maxLength: max });
+    const arbPlain = fc
+      .tuple(fc.constantFrom('', '-', '+'), digits(20), fc.option(digits(20)))
+      .map(([sign, whole, fraction]) => `${sign}${whole}${fraction === null ? '' : `.${fraction}`}`);
+    fc.assert(
+      fc.property(fc.oneof(arbPlain, arbDecimal), (d) => {
+        expect(plain(d)).toBe(big(d).toFixed());
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
   it('adds, subtracts and compares exactly, like big.js, on any operands', () => {
     fc.assert(
       fc.property(arbDecimal, arbDecimal, (a, b) => {
@@ -168,6 +181,12 @@ describe('money: the plain amounts events carry never go through big.js', () => 
     const watched = spies();
     expect([add(a, b), sub(a, b), cmp(a, b), max(a, b), min(a, b)]).toEqual([sum, difference, sign, sign >= 0 ? a : b, sign <= 0 ? a : b]);
     for (const spy of watched) expect(spy).not.toHaveBeenCalled();
+  });
+
+  it('given amounts in plain notation with extra zeros or a plus sign, then plain trims them without big.js', () => {
+    const toFixed = vi.spyOn(Big.prototype, 'toFixed');
+    expect(['25.00', '0.1230', '-0.50', '+7.0', '-0.000', '0012.3400', '9007199254740993.10'].map(plain)).toEqual(['25', '0.123', '-0.5', '7', '0', '12.34', '9007199254740993.1']);
+    expect(toFixed).not.toHaveBeenCalled();
   });
 
   it('given zero written in any plain way, then it is zero, in doubles', () => {
