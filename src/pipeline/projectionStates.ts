@@ -56,6 +56,8 @@ type EventFed = Exclude<AgentChannel, 'portfolio.summary'>;
 
 interface Reducer {
   readonly channel: EventFed;
+  /** The channel's position in `CHANNEL_ORDER`, and so in a `ProjectionStates`'s values. */
+  readonly index: number;
   /** The channel's bit in a set of touched channels (see `TOUCHED`). */
   readonly bit: number;
   readonly evolve: (state: unknown, event: Event) => unknown;
@@ -63,7 +65,15 @@ interface Reducer {
 
 /** The channels in the order `touched` lists them: the event-fed ones, then the summary derived from them. */
 const CHANNEL_ORDER = ['agent.updates', 'trade.results', 'risk.state', 'strategy.performance', 'portfolio.summary'] as const satisfies readonly AgentChannel[];
-const SUMMARY_BIT = 1 << CHANNEL_ORDER.indexOf('portfolio.summary');
+/** Positions in `CHANNEL_ORDER`, for the summary's sources. */
+const AGENTS = CHANNEL_ORDER.indexOf('agent.updates');
+const TRADES = CHANNEL_ORDER.indexOf('trade.results');
+const RISK = CHANNEL_ORDER.indexOf('risk.state');
+const STRATEGIES = CHANNEL_ORDER.indexOf('strategy.performance');
+const SUMMARY = CHANNEL_ORDER.indexOf('portfolio.summary');
+const SUMMARY_BIT = 1 << SUMMARY;
+/** Each channel's position in `CHANNEL_ORDER`. */
+const INDEX: ReadonlyMap<string, number> = new Map(CHANNEL_ORDER.map((channel, i) => [channel, i]));
 
 /** Every set of touched channels, by its bits: shared and frozen, so reducing an event allocates no list. */
 const TOUCHED: readonly (readonly AgentChannel[])[] = Array.from({ length: 1 << CHANNEL_ORDER.length }, (_, bits) =>
@@ -72,7 +82,8 @@ const TOUCHED: readonly (readonly AgentChannel[])[] = Array.from({ length: 1 << 
 
 /** Erases a projection's types once, here, so the dispatch table can hold them all. */
 function reducer<S, K extends EventTag>(channel: EventFed, p: Projection<S, K>): Reducer & { readonly handles: readonly EventTag[] } {
-  return { channel, bit: 1 << CHANNEL_ORDER.indexOf(channel), handles: p.handles, evolve: (state, event) => p.evolve(state as S, event as EventsOf<K>) };
+  const index = CHANNEL_ORDER.indexOf(channel);
+  return { channel, index, bit: 1 << index, handles: p.handles, evolve: (state, event) => p.evolve(state as S, event as EventsOf<K>) };
 }
 
 const REDUCERS = [
@@ -125,7 +136,10 @@ export type ProjectionStatesOptions =
  * such a map half-updated until the next event touching its channel.
  */
 export class ProjectionStates {
-  private readonly states: States;
+  /** The states at the start, initial or a checkpoint's: the channels `saved` lists, in its order. */
+  private readonly loaded: States;
+  /** The current states, in `CHANNEL_ORDER`: reducers read and replace them by position, for every event, which is cheaper than by name. */
+  private readonly values: unknown[];
   private readonly seq: SeqTracker;
   private readonly totals: { applied: number; duplicates: number; lost: number };
   private drafts = new WeakSet<object>();
@@ -137,10 +151,11 @@ export class ProjectionStates {
     private readonly options: ProjectionStatesOptions = {},
     from?: SavedStates,
   ) {
-    this.states = from === undefined ? initialStates() : { ...from.states };
+    const states = from === undefined ? initialStates() : { ...from.states };
+    this.loaded = states;
+    this.values = CHANNEL_ORDER.map((channel) => states[channel]);
     this.seq = from === undefined ? new SeqTracker() : SeqTracker.from(from.seq);
     this.totals = from === undefined ? { applied: 0, duplicates: 0, lost: 0 } : { ...from.counters };
-    const states = this.states;
     // Stryker disable next-line ObjectLiteral,StringLiteral: `reduce` sets every field before each use
     this.sources = { agents: states['agent.updates'], trades: states['trade.results'], risk: states['risk.state'], strategies: states['strategy.performance'] };
   }
@@ -148,7 +163,7 @@ export class ProjectionStates {
   /** Everything needed to continue from here later: states, seq trackers, counters (plain JSON). */
   saved(): SavedStates {
     const states = {} as Record<AgentChannel, unknown>;
-    for (const channel of Object.keys(this.states) as AgentChannel[]) states[channel] = this.state(channel);
+    for (const channel of Object.keys(this.loaded) as AgentChannel[]) states[channel] = this.state(channel);
     return { states: states as unknown as States, seq: this.seq.entries(), counters: { ...this.totals } };
   }
 
@@ -185,7 +200,9 @@ export class ProjectionStates {
   state<C extends AgentChannel>(channel: C): States[C] {
     // Stryker disable next-line ConditionalExpression: without inPlace no map is ever drafted, so a new scope changes nothing
     if (this.options.inPlace === true) this.drafts = new WeakSet();
-    return this.states[channel];
+    const index = INDEX.get(channel);
+    // A key a checkpoint held besides the channels (none do) stays as it was loaded.
+    return (index === undefined ? this.loaded[channel] : this.values[index]) as States[C];
   }
 
   /** `reduce`, bound once: a draft scope runs it without a closure made per event. */
@@ -193,31 +210,38 @@ export class ProjectionStates {
 
   /** Reduces an event into every projection that handles it, then the summary; returns the bits of the channels it touched. */
   private reduce(event: Event): number {
-    const { states } = this;
+    const { values } = this;
     let bits = 0;
     for (const r of BY_TAG.get(event.type) ?? NO_REDUCERS) {
+      const before = values[r.index];
       const edits = editCount();
-      if (this.hold(r.channel, r.evolve(states[r.channel], event), edits)) bits |= r.bit;
+      const after = r.evolve(before, event);
+      if (this.holds(r.channel, before, after, edits)) {
+        values[r.index] = after;
+        bits |= r.bit;
+      }
     }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: the summary derived from unchanged sources is the same object (it is cached)
     if (bits !== 0) {
       const sources = this.sources;
-      sources.agents = states['agent.updates'];
-      sources.trades = states['trade.results'];
-      sources.risk = states['risk.state'];
-      sources.strategies = states['strategy.performance'];
+      sources.agents = values[AGENTS] as AgentUpdatesState;
+      sources.trades = values[TRADES] as TradeResultsState;
+      sources.risk = values[RISK] as RiskState;
+      sources.strategies = values[STRATEGIES] as StrategyPerformanceState;
+      const before = values[SUMMARY] as PortfolioSummaryState;
       const edits = editCount();
-      if (this.hold('portfolio.summary', portfolioSummary.evolve(states['portfolio.summary'], sources, event), edits)) bits |= SUMMARY_BIT;
+      const after = portfolioSummary.evolve(before, sources, event);
+      if (this.holds('portfolio.summary', before, after, edits)) {
+        values[SUMMARY] = after;
+        bits |= SUMMARY_BIT;
+      }
     }
     return bits;
   }
 
-  /** Holds what a reducer returned, if it changed the state; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
-  private hold(channel: AgentChannel, after: unknown, edits: number): boolean {
-    const before = this.states[channel];
+  /** Whether to hold what a reducer returned: whether it changed the state; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
+  private holds(channel: AgentChannel, before: unknown, after: unknown, edits: number): boolean {
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: with inPlace there is no accept to ask (the options' type forbids both)
-    if ((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false)) return false;
-    (this.states as Record<AgentChannel, unknown>)[channel] = after;
-    return true;
+    return !((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false));
   }
 }

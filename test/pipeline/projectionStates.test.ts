@@ -134,3 +134,18 @@ describe('ProjectionStates in place: strategy counts', () => {
     for (const r of reads) expect(JSON.stringify(r.state)).toBe(r.json);
   });
 });
+
+describe('ProjectionStates saved', () => {
+  it('given states restored from a checkpoint that lists the channels in another order, then saved lists them in that order, with the states reduced since', () => {
+    const first = new ProjectionStates({ inPlace: true });
+    first.apply(fill('o1'));
+    const { states, seq, counters } = first.saved();
+    const reordered = Object.fromEntries(Object.entries(states).reverse()) as unknown as typeof states;
+    const restored = new ProjectionStates({ inPlace: true }, { states: reordered, seq, counters });
+    restored.apply(fill('o2'));
+    const saved = restored.saved();
+    expect(Object.keys(saved.states)).toEqual(Object.keys(reordered));
+    expect(saved.states['trade.results'].trade_count).toBe(2);
+    expect(saved.states['portfolio.summary']).toBe(restored.state('portfolio.summary'));
+  });
+});
