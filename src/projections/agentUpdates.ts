@@ -168,10 +168,23 @@ function onAllocation(state: AgentUpdatesState, event: EventsOf<'allocation.upda
   const held = own(strategies, key);
   let nextStrategies = strategies;
   if (held !== undefined) {
-    if (held.allocation_pct !== allocation_pct) nextStrategies = setKey(strategies, key, { ...held, allocation_pct });
+    if (held.allocation_pct !== allocation_pct) nextStrategies = setKey(strategies, key, withAllocation(held, allocation_pct));
   } else if (size(strategies) < MAX_STRATEGIES) {
-    nextStrategies = setKey(strategies, key, { ...EMPTY_STRATEGY, allocation_pct });
+    nextStrategies = setKey(strategies, key, withAllocation(EMPTY_STRATEGY, allocation_pct));
   }
   if (nextStrategies === strategies && total_capital === state.allocator.total_capital) return state;
-  return { ...state, allocator: { total_capital, strategies: nextStrategies } };
+  return { agents: state.agents, allocator: { total_capital, strategies: nextStrategies } };
+}
+
+/** `s` with another allocation: every field written out, in the order every entry has, which V8 builds faster than a spread. */
+function withAllocation(s: AllocatorStrategy, allocation_pct: Money): AllocatorStrategy {
+  return {
+    allocation_pct,
+    total_pnl: s.total_pnl,
+    trades: s.trades,
+    wins: s.wins,
+    losses: s.losses,
+    largest_win: s.largest_win,
+    largest_loss: s.largest_loss,
+  };
 }

@@ -2,7 +2,7 @@ import type { AgentChannel, Event } from '../events';
 import type { AgentUpdatesState } from './agentUpdates';
 import { eventTime } from './eventTime';
 import { asDraft, isDraft, own, sameFields } from './keys';
-import { add, countRatio, ratio, sub, type Money } from './money';
+import { add, countRatio, plain, ratio, sub, type Money } from './money';
 import type { RiskState } from './riskState';
 import type { StrategyEntry, StrategyPerformanceState } from './strategyPerformance';
 import type { TradeResultsState } from './tradeResults';
@@ -197,15 +197,27 @@ function strategyTotals(map: Readonly<Record<string, StrategyEntry>>): StrategyT
     count++;
     if (samePnl) samePnl = own(last.map, key)?.pnl === s.pnl;
   }
-  const realised = samePnl && count === last.count ? last.totals.realised : sumOf(Object.values(map).map((s) => s.pnl));
+  const realised = samePnl && count === last.count ? last.totals.realised : realisedOf(map);
   const totals = { realised, wins, losses };
   lastTotals = { map, totals, count };
   return totals;
 }
 
+/** The strategies' P&L summed (`sumOf` without the lists). */
+function realisedOf(map: Readonly<Record<string, StrategyEntry>>): Money {
+  let sum: Money | undefined;
+  for (const key in map) {
+    const pnl = (map[key] as StrategyEntry).pnl;
+    sum = sum === undefined ? plain(pnl) : add(sum, pnl);
+  }
+  return sum ?? '0';
+}
+
+/** The amounts summed: the first as it is written canonically (what adding it to 0 gives), then one addition per other amount. */
 function sumOf(amounts: readonly Money[]): Money {
-  let sum = '0';
-  for (const amount of amounts) sum = add(sum, amount);
+  if (amounts.length === 0) return '0';
+  let sum = plain(amounts[0] as Money);
+  for (let i = 1; i < amounts.length; i++) sum = add(sum, amounts[i] as Money);
   return sum;
 }
 
