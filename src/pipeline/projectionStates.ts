@@ -208,18 +208,24 @@ export class ProjectionStates {
   /** `reduce`, bound once: a draft scope runs it without a closure made per event. */
   private readonly reduceEvent = (event: Event): number => this.reduce(event);
 
-  /** Reduces an event into every projection that handles it, then the summary; returns the bits of the channels it touched. */
+  /**
+   * Reduces an event into every projection that handles it, then the summary; returns the bits of the
+   * channels it touched. `edits` is `editCount()` before the next reducer runs: the count after one
+   * reducer is the count before the next, so it is read once per reducer.
+   */
   private reduce(event: Event): number {
     const { values } = this;
     let bits = 0;
+    let edits = editCount();
     for (const r of BY_TAG.get(event.type) ?? NO_REDUCERS) {
       const before = values[r.index];
-      const edits = editCount();
       const after = r.evolve(before, event);
-      if (this.holds(r.channel, before, after, edits)) {
+      const now = editCount();
+      if (this.holds(r.channel, before, after, now !== edits)) {
         values[r.index] = after;
         bits |= r.bit;
       }
+      edits = now;
     }
     // Stryker disable next-line ConditionalExpression,EqualityOperator: the summary derived from unchanged sources is the same object (it is cached)
     if (bits !== 0) {
@@ -229,9 +235,8 @@ export class ProjectionStates {
       sources.risk = values[RISK] as RiskState;
       sources.strategies = values[STRATEGIES] as StrategyPerformanceState;
       const before = values[SUMMARY] as PortfolioSummaryState;
-      const edits = editCount();
       const after = portfolioSummary.evolve(before, sources, event);
-      if (this.holds('portfolio.summary', before, after, edits)) {
+      if (this.holds('portfolio.summary', before, after, editCount() !== edits)) {
         values[SUMMARY] = after;
         bits |= SUMMARY_BIT;
       }
@@ -239,9 +244,9 @@ export class ProjectionStates {
     return bits;
   }
 
-  /** Whether to hold what a reducer returned: whether it changed the state; `edits` is `editCount()` from before it ran (a change made in place keeps the state's identity). */
-  private holds(channel: AgentChannel, before: unknown, after: unknown, edits: number): boolean {
+  /** Whether to hold what a reducer returned: whether it changed the state, as a new object or in place (`edited`: a change made in place keeps the state's identity). */
+  private holds(channel: AgentChannel, before: unknown, after: unknown, edited: boolean): boolean {
     // Stryker disable next-line ConditionalExpression,BooleanLiteral: with inPlace there is no accept to ask (the options' type forbids both)
-    return !((after === before && editCount() === edits) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false));
+    return !((after === before && !edited) || (this.options.inPlace !== true && this.options.accept?.(channel, before, after) === false));
   }
 }
