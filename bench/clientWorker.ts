@@ -32,16 +32,21 @@ let deltas = 0;
 let gaps = 0;
 let closedDuringRun = 0;
 let measureStart = performance.now();
+/**
+ * Wall-clock ms from which latency is taken: frames whose stamp is older carry events published during
+ * the warm-up, which are not measured (nor is their wait behind a cold server's backlog).
+ */
+let measureFromMs = 0;
 let marked: { frames: number; bytes: number; elapsedMs: number } | undefined;
 
-/** Latency in µs from an ISO stamp found in the frame, or -1 when there is none. */
+/** Latency in µs from an ISO stamp found in the frame, or -1 when there is none or it is older than the measured window. */
 function stampLatencyUs(data: Buffer): number {
   for (const stamp of STAMPS) {
     const at = data.indexOf(stamp);
     if (at < 0) continue;
     const start = at + stamp.length;
     const ts = Date.parse(data.toString('latin1', start, start + ISO_LEN));
-    if (Number.isNaN(ts)) return -1;
+    if (Number.isNaN(ts) || ts < measureFromMs) return -1;
     return Math.max(0, Math.round((performance.timeOrigin + performance.now() - ts) * 1000));
   }
   return -1;
@@ -243,6 +248,7 @@ process.on('message', (command: WorkerCommand) => {
       gaps = 0;
       closedDuringRun = 0;
       measureStart = performance.now();
+      measureFromMs = Date.now();
       marked = undefined;
       return;
     case 'mark':
