@@ -94,7 +94,8 @@ describe('in-place reduction = copying reduction, on streams that reach every ca
       fc.property(arbWide(2500, 3500), fc.array(fc.nat(9).map((n) => n === 0), { minLength: 97, maxLength: 97 }), (events, reads) => {
         const a = run(events, true, reads, true);
         const b = run(events, false, reads, true);
-        expect(a.final).toEqual(b.final);
+        // As text: key order is part of what clients receive.
+        expect(JSON.stringify(a.final)).toBe(JSON.stringify(b.final));
         expect(a.touched).toEqual(b.touched);
         for (const r of a.read) expect(JSON.stringify(r.state)).toBe(r.json);
         const agents = a.final['agent.updates'] as { agents: object };
