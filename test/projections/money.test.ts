@@ -22,6 +22,12 @@ describe('money', () => {
     expect(['25.00', '1E+2', '0E-8', '-0', '+7', '-0.50', '0.062'].map(plain)).toEqual(['25', '100', '0', '0', '7', '-0.5', '0.062']);
   });
 
+  it('given exponents after a fraction, without a sign or in lower case, then plain reads them as big.js does', () => {
+    const wire = ['1e5', '7E2', '2.50e3', '1.5E+3', '-0.0E-2', '+3.10e-1', '0.000e0'];
+    expect(wire.map(plain)).toEqual(wire.map((d) => big(d).toFixed()));
+    expect(wire.map(plain)).toEqual(['100000', '700', '2500', '1500', '0', '0.31', '0']);
+  });
+
   it('given decimals in plain notation with any zeros and signs, or in any wire notation, then plain writes what big.js writes', () => {
     const digits = (max: number) => fc.string({ unit: fc.constantFrom('0', '0', '0', '1', '5', '9'), minLength: 1, maxLength: max });
     const arbPlain = fc
