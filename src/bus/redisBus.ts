@@ -1,6 +1,7 @@
 import Redis, { type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 import { StatusListeners, type EventBus, type MessageHandler } from './eventBus';
+import { faultLog, retryDelayMs } from '../redis/reconnect';
 import { Subscriber } from './subscriber';
 
 /** Options of the Redis adapter. */
@@ -20,7 +21,7 @@ export interface RedisBusOptions {
  */
 export function reconnectingOptions(maxRetryDelayMs = 2_000): RedisOptions {
   return {
-    retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 10), maxRetryDelayMs),
+    retryStrategy: (attempt) => retryDelayMs(attempt, maxRetryDelayMs),
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
     lazyConnect: true,
@@ -44,7 +45,6 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
   let connected = false;
   let closed = false;
 
-  const subscriberErrors = faultLog((error) => log?.warn({ role: 'subscriber', err: error.message }, 'redis connection error'));
   const subscriber: Subscriber = new Subscriber({
     url: options.url,
     prefix,
@@ -60,11 +60,8 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
         }
       }
     },
-    onChange: () => {
-      if (subscriber.isReady) subscriberErrors.clear();
-      refresh();
-    },
-    onError: (error) => subscriberErrors.report(error),
+    onChange: () => refresh(),
+    onError: (error) => log?.warn({ role: 'subscriber', err: error.message }, 'redis connection error'),
   });
 
   const setConnected = (next: boolean): void => {
@@ -140,20 +137,6 @@ export function createRedisBus(options: RedisBusOptions): EventBus {
       subscriber.close();
       await quit(publisher);
       setConnected(false);
-    },
-  };
-}
-
-/** Reports each distinct error of a connection once per outage, not once per retry: `clear()` when it is up again. */
-export function faultLog(report: (error: Error) => void): { report(error: Error): void; clear(): void } {
-  let last = '';
-  return {
-    report(error) {
-      if (error.message !== last) report(error);
-      last = error.message;
-    },
-    clear() {
-      last = '';
     },
   };
 }

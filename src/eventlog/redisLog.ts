@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import type { Logger } from 'pino';
-import { faultLog, reconnectingOptions, redactUrl } from '../bus/redisBus';
+import { reconnectingOptions, redactUrl } from '../bus/redisBus';
 import { StatusListeners } from '../bus/eventBus';
 import {
   CHECKPOINT_HOLD_MS,
@@ -15,6 +15,7 @@ import {
 import { logKeys } from './keys';
 import { RedisLogReader } from './redisLogReader';
 import { RespClient } from '../redis/client';
+import { faultLog } from '../redis/reconnect';
 import { Script } from '../redis/script';
 import { APPEND_BATCH_SCRIPT, APPEND_SCRIPT, BOUNDS_SCRIPT, RENEW_EPOCH_SCRIPT, SAVE_CHECKPOINT_SCRIPT, TRIM_SCRIPT } from './scripts';
 
@@ -42,7 +43,8 @@ const APPEND = new Script(APPEND_SCRIPT, 4);
 const APPEND_BATCH = new Script(APPEND_BATCH_SCRIPT, 4);
 
 /**
- * The log on Redis: one stream, positions and dedup in Lua scripts (EVALSHA, loaded on first use).
+ * The log on Redis: one stream, positions and dedup in Lua scripts (appends with EVAL, see `Script`;
+ * the others with EVALSHA, loaded on first use).
  * Appends go in order on a connection of their own (`RespClient`: a batch of appends is written as one
  * buffer, not an argument at a time), blocking reads on another (`RedisLogReader`), and the other commands on
  * an auto-pipelined ioredis connection.
@@ -66,7 +68,6 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   let candidateEpoch = newEpoch();
 
   const warn = (error: Error): void => log?.warn({ err: error.message }, 'log connection error');
-  const readerFaults = faultLog(warn);
   const reader =
     options.reads === true
       ? new RedisLogReader({
@@ -75,14 +76,10 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
           metaKey: keys.meta,
           connectionName: 'pm-arb-log-read',
           maxRetryDelayMs: options.maxRetryDelayMs,
-          onStatus: (ready) => {
-            if (ready) readerFaults.clear();
-            refresh();
-          },
-          onError: (error) => readerFaults.report(error),
+          onStatus: () => refresh(),
+          onError: warn,
         })
       : undefined;
-  const appenderFaults = faultLog(warn);
   const appender = new RespClient({
     url: options.url,
     connectionName: 'pm-arb-log-append',
@@ -91,13 +88,10 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     // keeps a later seq of a run from being logged before an earlier one (which would then be refused).
     resendUnanswered: true,
     onStatus: (ready) => {
-      if (ready) {
-        appenderFaults.clear();
-        candidateEpoch = newEpoch();
-      }
+      if (ready) candidateEpoch = newEpoch();
       refresh();
     },
-    onError: (error) => appenderFaults.report(error),
+    onError: warn,
   });
   const refresh = (): void => {
     const next = !closed && commands.status === 'ready' && appender.isReady && (reader === undefined || reader.isReady);
@@ -118,16 +112,16 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
   commands.on('end', refresh);
   commands.connect().catch(() => undefined);
 
-  /** A request as the scripts take it: channel, message, run, seq, the pub/sub channel to publish on. */
-  const appendArgs = (request: AppendRequest): (string | Buffer)[] => {
+  /** Adds a request to `args` as the scripts take it: channel, message, run, seq, the pub/sub channel to publish on. */
+  const pushAppend = (args: (string | number | Buffer)[], request: AppendRequest): void => {
     const logged = request.run !== undefined && request.seq !== undefined;
-    return [
+    args.push(
       request.channel,
       request.message,
       logged ? (request.run as string) : '',
       logged ? String(request.seq) : '',
       request.publish === false ? '' : prefix + request.channel,
-    ];
+    );
   };
   const timeArg = (request: AppendRequest): string => (request.time === undefined ? '' : String(request.time));
   const outcomeOf = (pos: number, epoch: string): AppendOutcome => (pos > 0 ? { outcome: 'appended', pos, epoch } : { outcome: 'duplicate', epoch });
@@ -137,7 +131,9 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
       return connected;
     },
     append(request): Promise<AppendOutcome> {
-      const args = [keys.stream, keys.meta, keys.seqs, keys.recent, ...appendArgs(request), candidateEpoch, LEGACY_DEDUP_WINDOW_MS, timeArg(request)];
+      const args: (string | number | Buffer)[] = [keys.stream, keys.meta, keys.seqs, keys.recent];
+      pushAppend(args, request);
+      args.push(candidateEpoch, LEGACY_DEDUP_WINDOW_MS, timeArg(request));
       return APPEND.run(appender, args, (reply) => {
         reply.array();
         const pos = reply.integer();
@@ -147,7 +143,10 @@ export function createRedisLog(options: RedisLogOptions): EventLog {
     async appendMany(requests): Promise<AppendOutcome[]> {
       if (requests.length === 0) return [];
       const args: (string | number | Buffer)[] = [keys.stream, keys.meta, keys.seqs, keys.recent, candidateEpoch, LEGACY_DEDUP_WINDOW_MS];
-      for (const request of requests) args.push(...appendArgs(request), timeArg(request));
+      for (const request of requests) {
+        pushAppend(args, request);
+        args.push(timeArg(request));
+      }
       return APPEND_BATCH.run(appender, args, (reply) => {
         const positions = reply.array() - 1;
         const epoch = reply.text() ?? '';

@@ -1,5 +1,6 @@
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { connect as connectTls } from 'node:tls';
+import { faultLog, retryDelayMs } from './reconnect';
 import { encodeCommand, ReplyCursor, RespProtocolError, scanReply, type ReplyScan } from './resp';
 
 /** What a connection is told and asked by its owner. */
@@ -12,11 +13,11 @@ export interface RespConnectionOptions {
   readonly maxRetryDelayMs?: number;
   /** How long the connection may stay unset-up, or quiet past the deadline of an answer owed (see `overdueIn`), before it is dropped (default 10 s). */
   readonly answerGraceMs?: number;
-  /** Every complete reply once the connection is set up, in order; the cursor is valid during the call only (the bytes it views stay valid). */
+  /** Every complete reply once the connection is set up, in order: a cursor of its own, over bytes never written again (it may be kept). */
   onReply(cursor: ReplyCursor): void;
   /** Every change between ready (connected and set up) and not. */
   onStatus(ready: boolean): void;
-  /** A connection fault (the connection is retried). */
+  /** A connection fault (the connection is retried); each distinct one once per outage. */
   onError(error: Error): void;
   /** Milliseconds until the earliest answer owed is overdue (0 or less: it is; Infinity: none is owed). */
   overdueIn(): number;
@@ -29,7 +30,8 @@ const RECEIVE_BUFFER_BYTES = 256 * 1024;
  * One Redis connection without a general client: it connects, authenticates, selects the database and
  * names itself, then hands each complete reply to its owner as a cursor over the received bytes (a
  * reply that spans socket reads is gathered in a buffer of its own; one that does not is read where it
- * arrived). Reconnects forever with capped backoff. Owners: the log's reader and the pub/sub subscriber.
+ * arrived). Reconnects forever with capped backoff. Owners: `RespClient` (the log's reads and appends)
+ * and the pub/sub `Subscriber`.
  */
 export class RespConnection {
   private socket: Socket | undefined;
@@ -47,9 +49,11 @@ export class RespConnection {
   private end = 0;
   private readonly scan: ReplyScan = { pos: 0, owed: 1 };
   readonly graceMs: number;
+  private readonly faults: ReturnType<typeof faultLog>;
 
   constructor(private readonly options: RespConnectionOptions) {
     this.graceMs = options.answerGraceMs ?? 10_000;
+    this.faults = faultLog((error) => options.onError(error));
     this.connect();
   }
 
@@ -79,7 +83,7 @@ export class RespConnection {
     try {
       url = new URL(this.options.url);
     } catch {
-      this.options.onError(new Error('the Redis URL does not parse'));
+      this.faults.report(new Error('the Redis URL does not parse'));
       return;
     }
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
@@ -98,7 +102,7 @@ export class RespConnection {
       // The idle timer fires once per quiet spell: set it again, to look when the next answer falls due.
       else socket.setTimeout(Math.min(this.graceMs, left));
     });
-    socket.on('error', (error) => this.options.onError(error));
+    socket.on('error', (error) => this.faults.report(error));
     socket.on('close', () => this.lost(socket));
   }
 
@@ -180,6 +184,7 @@ export class RespConnection {
     }
     if (!naming) return;
     this.attempts = 0;
+    this.faults.clear();
     this.setReady(true);
   }
 
@@ -192,7 +197,7 @@ export class RespConnection {
     this.setUpOwed = 0;
     this.setReady(false);
     if (this.closed) return;
-    const delay = Math.min(50 * 2 ** Math.min(this.attempts, 10), this.options.maxRetryDelayMs ?? 2_000);
+    const delay = retryDelayMs(this.attempts, this.options.maxRetryDelayMs);
     this.attempts += 1;
     this.retryTimer = setTimeout(() => this.connect(), delay);
   }

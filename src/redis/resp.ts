@@ -1,6 +1,6 @@
 /**
- * The few pieces of RESP2 (Redis's wire protocol) that the connections reading the log and pub/sub
- * need: commands out, and replies walked in place, so that a reply's parts are read straight from the
+ * The few pieces of RESP2 (Redis's wire protocol) that the connections appending to the log, reading
+ * it and receiving pub/sub need: commands out, and replies walked in place, so that a reply's parts are read straight from the
  * received bytes without a general parser's buffer per value (these run for every event a server handles).
  */
 
