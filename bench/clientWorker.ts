@@ -39,13 +39,27 @@ let measureStart = performance.now();
 let measureFromMs = 0;
 let marked: { frames: number; bytes: number; elapsedMs: number } | undefined;
 
+/** The last stamp parsed, and its time: frames of one tick share their stamps, so most need no parse. */
+const lastStamp = Buffer.alloc(ISO_LEN);
+let lastStampMs = Number.NaN;
+
+/** Wall-clock ms of the ISO stamp at `start` of `data` (NaN when it is not one). */
+function stampMs(data: Buffer, start: number): number {
+  const end = start + ISO_LEN;
+  if (end > data.length) return Number.NaN;
+  if (data.compare(lastStamp, 0, ISO_LEN, start, end) !== 0) {
+    data.copy(lastStamp, 0, start, end);
+    lastStampMs = Date.parse(lastStamp.toString('latin1'));
+  }
+  return lastStampMs;
+}
+
 /** Latency in µs from an ISO stamp found in the frame, or -1 when there is none or it is older than the measured window. */
 function stampLatencyUs(data: Buffer): number {
   for (const stamp of STAMPS) {
     const at = data.indexOf(stamp);
     if (at < 0) continue;
-    const start = at + stamp.length;
-    const ts = Date.parse(data.toString('latin1', start, start + ISO_LEN));
+    const ts = stampMs(data, at + stamp.length);
     if (Number.isNaN(ts) || ts < measureFromMs) return -1;
     return Math.max(0, Math.round((performance.timeOrigin + performance.now() - ts) * 1000));
   }

@@ -86,6 +86,39 @@ describe('RawWs', () => {
     expect(messages).toEqual(['hello', mid.toString('latin1'), big.toString('latin1'), 'frag-ment']);
   });
 
+  it('keeps each connection\'s unfinished frame apart when several connections read in turn', async () => {
+    const texts = ['a'.repeat(5_000), 'b'.repeat(5_000)];
+    const sockets: Socket[] = [];
+    const port = await fakeServer((socket) => {
+      sockets.push(socket);
+    });
+    const got: string[][] = [[], []];
+    let done!: () => void;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    const conns = [0, 1].map(
+      (k) =>
+        new RawWs('127.0.0.1', port, '/ws?channels=a', '127.0.0.1', {
+          open: () => undefined,
+          message: (data) => {
+            got[k]?.push(data.toString('latin1'));
+            if (got.every((g) => g.length === 2)) done();
+          },
+          close: () => undefined,
+        }),
+    );
+    await expect.poll(() => sockets.length, { timeout: 2_000 }).toBe(2);
+    // Each connection gets two frames in pieces, the pieces of the two connections alternating.
+    const streams = sockets.map((_, k) => Buffer.concat([serverFrame(0x1, Buffer.from(texts[k] ?? '')), serverFrame(0x1, Buffer.from(`end-${k}`))]));
+    for (let at = 0; at < (streams[0]?.length ?? 0); at += 1_500) {
+      for (const [k, socket] of sockets.entries()) socket.write(streams[k]?.subarray(at, at + 1_500) ?? Buffer.alloc(0));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await finished;
+    for (const c of conns) c.terminate();
+    // Which socket the server accepted first is not known: compare as sets of message lists.
+    expect(got.map((g) => g.join('|')).sort()).toEqual([`${texts[0] ?? ''}|end-0`, `${texts[1] ?? ''}|end-1`].sort());
+  });
+
   it('answers a ping with a pong carrying the same payload, masked as a client must', async () => {
     let received: Buffer[] = [];
     const port = await fakeServer((socket, sink) => {
