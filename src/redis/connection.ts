@@ -23,14 +23,22 @@ export interface RespConnectionOptions {
   overdueIn(): number;
 }
 
-/** Bytes a receive buffer starts with when a reply spans several chunks. */
-const RECEIVE_BUFFER_BYTES = 256 * 1024;
+/**
+ * Bytes of a receive slab. Replies are read where they land in it and handed out as views, so a slab is
+ * only ever appended to: when the room left is short the next read goes to a new one, which starts with
+ * the unfinished reply's bytes.
+ */
+const SLAB_BYTES = 1024 * 1024;
+/** The least room a read is given. */
+const READ_BYTES = 64 * 1024;
+/** Where a read lands for a socket this connection has left behind (its bytes are dropped). */
+const STALE_READS = Buffer.allocUnsafe(READ_BYTES);
 
 /**
  * One Redis connection without a general client: it connects, authenticates, selects the database and
- * names itself, then hands each complete reply to its owner as a cursor over the received bytes (a
- * reply that spans socket reads is gathered in a buffer of its own; one that does not is read where it
- * arrived). Reconnects forever with capped backoff. Owners: `RespClient` (the log's reads and appends)
+ * names itself, then hands each complete reply to its owner as a cursor over the received bytes: the
+ * socket reads straight into the connection's slab (no buffer per read, no copy), and a reply is read
+ * where it landed. Reconnects forever with capped backoff. Owners: `RespClient` (the log's reads and appends)
  * and the pub/sub `Subscriber`.
  */
 export class RespConnection {
@@ -41,12 +49,12 @@ export class RespConnection {
   private retryTimer: NodeJS.Timeout | undefined;
   /** Set-up replies still owed on the current connection. */
   private setUpOwed = 0;
-  /** Received bytes: the reply being read starts at `start`; bytes up to `end` have arrived. */
+  /** The receive slab: the reply being read starts at `start`; bytes up to `end` have arrived. */
   private rx: Buffer = Buffer.alloc(0);
-  /** Whether `rx` is this connection's own buffer (else a chunk of the socket's, never written to). */
-  private rxOwned = false;
   private start = 0;
   private end = 0;
+  /** Counts sockets: reads of an earlier one (closing) touch nothing of the current one's. */
+  private generation = 0;
   private readonly scan: ReplyScan = { pos: 0, owed: 1 };
   readonly graceMs: number;
   private readonly faults: ReturnType<typeof faultLog>;
@@ -89,13 +97,29 @@ export class RespConnection {
     const host = url.hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
     const port = url.port === '' ? 6379 : Number(url.port);
     const tls = url.protocol === 'rediss:';
+    const generation = ++this.generation;
+    const current = (): boolean => generation === this.generation;
+    // TCP reads land in the slab (Node's `onread`); TLS hands out decrypted chunks, copied in.
+    const onread = {
+      buffer: (): Buffer => (current() ? this.room(READ_BYTES) : STALE_READS),
+      callback: (bytes: number): boolean => {
+        if (current()) this.received(socket, bytes);
+        return true;
+      },
+    };
     // TLS names the server by host name (SNI), never by an address.
-    const socket = tls ? connectTls({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}) }) : connectTcp({ host, port });
+    const socket: Socket = tls ? connectTls({ host, port, ...(isIP(host) === 0 ? { servername: host } : {}) }) : connectTcp({ host, port, onread });
     this.socket = socket;
     socket.setNoDelay(true);
     socket.setTimeout(this.graceMs);
     socket.on(tls ? 'secureConnect' : 'connect', () => this.setUp(socket, url));
-    socket.on('data', (chunk: Buffer) => this.receive(socket, chunk));
+    if (tls) {
+      socket.on('data', (chunk: Buffer) => {
+        if (!current()) return;
+        chunk.copy(this.room(chunk.length));
+        this.received(socket, chunk.length);
+      });
+    }
     socket.on('timeout', () => {
       const left = this.ready ? this.options.overdueIn() : 0;
       if (left <= 0) socket.destroy(new Error('Redis did not answer in time'));
@@ -125,30 +149,27 @@ export class RespConnection {
     socket.write(Buffer.concat(commands.map(encodeCommand)));
   }
 
-  private receive(socket: Socket, chunk: Buffer): void {
-    if (socket !== this.socket) return;
-    if (this.start === this.end) {
-      // Nothing partial: read the chunk where it is.
-      this.rx = chunk;
-      this.rxOwned = false;
-      this.start = this.scan.pos = 0;
-      this.end = chunk.length;
-    } else if (this.rxOwned && this.end + chunk.length <= this.rx.length) {
-      chunk.copy(this.rx, this.end);
-      this.end += chunk.length;
-    } else {
-      // A reply spans chunks: keep its start and what came after in a buffer of this connection's own.
-      // A new one each time: replies already handed out keep viewing the old one.
+  /**
+   * A view of the slab with at least `bytes` of room after what has arrived. With less left, a new slab
+   * is taken, holding the unfinished reply's bytes: the old one stays as it is for the replies handed out.
+   */
+  private room(bytes: number): Buffer {
+    if (this.rx.length - this.end < bytes) {
       const kept = this.end - this.start;
-      const next = Buffer.allocUnsafe(Math.max(RECEIVE_BUFFER_BYTES, 2 * (kept + chunk.length)));
+      const next = Buffer.allocUnsafe(Math.max(SLAB_BYTES, 2 * kept + bytes));
       this.rx.copy(next, 0, this.start, this.end);
-      chunk.copy(next, kept);
       this.scan.pos -= this.start;
       this.rx = next;
-      this.rxOwned = true;
       this.start = 0;
-      this.end = kept + chunk.length;
+      this.end = kept;
     }
+    return this.rx.subarray(this.end);
+  }
+
+  /** `bytes` more arrived at the slab's `end`. */
+  private received(socket: Socket, bytes: number): void {
+    if (socket !== this.socket) return;
+    this.end += bytes;
     try {
       this.drain(socket);
     } catch (error) {
@@ -191,6 +212,7 @@ export class RespConnection {
   private lost(socket: Socket): void {
     if (socket !== this.socket) return;
     this.socket = undefined;
+    this.generation += 1;
     this.rx = Buffer.alloc(0);
     this.start = this.end = this.scan.pos = 0;
     this.scan.owed = 1;
