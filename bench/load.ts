@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       rate: numberOption(args, 'events-per-sec', 1_000),
       durationS: numberOption(args, 'duration', 10),
       flushMs: flush === undefined ? undefined : Number(flush),
+      fixedTick: args.has('fixed-tick') ? true : undefined,
       fullClients: numberOption(args, 'full-clients', Math.min(10, clients)),
       clientProcs: args.has('client-procs') ? numberOption(args, 'client-procs', 2) : undefined,
       publishers: args.has('publishers') ? numberOption(args, 'publishers', 1) : undefined,

@@ -51,7 +51,7 @@ export function loadRow(r: LoadResult): string[] {
     o.target === 'ours' ? `pm-arb${o.proposal ? ` + ${o.proposal} (proposed)` : ''}` : (TARGET_LABELS[o.target].split(' (')[0] ?? o.target),
     o.workload,
     fmt(r.connected) + (r.connectFailed > 0 ? ` (${r.connectFailed} failed)` : ''),
-    o.target === 'ours' ? (o.flushMs === undefined ? 'default' : String(o.flushMs)) : 'n/a',
+    o.target === 'ours' ? `${o.flushMs === undefined ? 'default' : String(o.flushMs)}${o.fixedTick === true ? ', fixed' : ''}` : 'n/a',
     fmt(r.publishedPerS),
     fmt(r.ingestedPerS),
     fmt(r.lost),

@@ -12,6 +12,8 @@ export interface LoadOptions {
   readonly durationS: number;
   /** Our server's flush interval; `undefined` = its default. */
   readonly flushMs?: number;
+  /** Our server's tick held at `flushMs` (`--latency-budget-ms 0`, no adaptive ticks); `undefined` = adaptive. */
+  readonly fixedTick?: boolean;
   /** Full clients (ours only) that apply every delta for the convergence check. */
   readonly fullClients: number;
   readonly clientProcs?: number;

@@ -27,6 +27,8 @@ export const SWEEP_RATES = {
  */
 export const FULL_PLAN: readonly Step[] = [
   { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10 } },
+  // The same with the tick held at its floor (no adaptive ticks): what adaptive ticks cost when quiet.
+  { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 20, fullClients: 10, fixedTick: true } },
   { kind: 'mixed', load: { target: 'ours', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 15, fullClients: 10, flushMs: 100 } },
   { kind: 'mixed', load: { target: 'socketio', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 10, fullClients: 0 } },
   { kind: 'mixed', load: { target: 'uws', workload: 'mixed', clients: 1_000, rate: 1_000, durationS: 10, fullClients: 0 } },

@@ -81,6 +81,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     prefix,
     channels: workload.channels,
     flushMs: options.flushMs,
+    fixedTick: options.fixedTick,
     cpuProfDir: options.cpuProf ? join(options.outDir, 'prof', label) : undefined,
     logFile: join(options.outDir, 'logs', `${label}.log`),
     serverEntry,
@@ -202,6 +203,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
         rate: options.rate,
         durationS: options.durationS,
         flushMs: options.flushMs,
+        ...(options.fixedTick === true ? { fixedTick: true } : {}),
         fullClients,
         sampleEvery: options.sampleEvery ?? 1,
         cpuProf: options.cpuProf ?? false,
@@ -236,7 +238,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       timeline,
       backgroundCores,
       ingestLag: { atPublishEnd: ingestedAtEnd === undefined ? undefined : published.count - (ingestedAtEnd - ingested0), drainMs: Math.round(drainMs) },
-      tick: options.target === 'ours' ? summariseTicks(measured, tickRange(options.flushMs)) : undefined,
+      tick: options.target === 'ours' ? summariseTicks(measured, tickRange(options.flushMs, options.fixedTick)) : undefined,
       logLagMaxS: lags.length > 0 ? Math.max(...lags) : undefined,
     };
     return { ...result, bound: boundOf(result) };

@@ -22,6 +22,8 @@ export interface TargetOptions {
   readonly prefix: string;
   readonly channels: readonly string[];
   readonly flushMs?: number;
+  /** Hold our server's tick at `flushMs` (`--latency-budget-ms 0`). */
+  readonly fixedTick?: boolean;
   /** Write a V8 CPU profile into this directory when the process exits. */
   readonly cpuProfDir?: string;
   readonly logFile: string;
@@ -96,6 +98,7 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
           '--admin-port',
           String(adminPort),
           ...(options.flushMs !== undefined ? ['--flush-ms', String(options.flushMs)] : []),
+          ...(options.fixedTick === true ? ['--latency-budget-ms', '0'] : []),
         ]
       : [
           ...common,

@@ -15,9 +15,9 @@ export interface TickSummary {
   readonly atMaxShare: number;
 }
 
-/** The tick range of our server started with `flushMs` (its default when `undefined`) and the default latency budget. */
-export function tickRange(flushMs: number | undefined): TickLimits {
-  return tickLimits(flushMs ?? defaultFlushMs(), defaultLatencyBudgetMs());
+/** The tick range of our server started with `flushMs` (its default when `undefined`) and the default latency budget (none: `fixedTick`). */
+export function tickRange(flushMs: number | undefined, fixedTick = false): TickLimits {
+  return tickLimits(flushMs ?? defaultFlushMs(), fixedTick ? 0 : defaultLatencyBudgetMs());
 }
 
 /** Summarises the tick samples of a window; `undefined` when the server reported none (a peer, or a build without the gauge). */
