@@ -57,9 +57,8 @@ export function loadRow(r: LoadResult): string[] {
     fmt(r.lost),
     fmt(r.framesPerS),
     mbps(r.bytesPerS),
-    fmt(r.latency.p50),
-    fmt(r.latency.p99),
-    fmt(r.latency.p999),
+    // No sample: no event published after the warm-up reached a client within the run (a zero would read as instant).
+    ...(r.latency.count === 0 ? ['–', '–', '–'] : [fmt(r.latency.p50), fmt(r.latency.p99), fmt(r.latency.p999)]),
     fmt(r.cpu.server),
     fmt(r.cpu.clients),
     fmt(r.cpu.redis),

@@ -266,13 +266,14 @@ function ratios(result: SuiteResult): string {
         `server CPU per ingested event 1/${fmt((p.serverCpuMsPer1kEvents ?? 0) / (ours.serverCpuMsPer1kEvents ?? Infinity))} of theirs.`,
     );
   }
-  const mixedOurs = result.mixed.find((r) => r.options.target === 'ours' && r.options.proposal === undefined);
+  const mixedOurs = mixedRow(result, undefined, false);
   for (const r of result.mixed.filter((m) => m.options.target !== 'ours')) {
     if (!mixedOurs) continue;
-    lines.push(
-      `- mixed at the same load, ${label(r.options.target)}: p99 ${fmt(r.latency.p99 / Math.max(mixedOurs.latency.p99, 0.001))}× ours, ` +
-        `server CPU ${fmt(r.cpu.server / Math.max(mixedOurs.cpu.server, 0.001))}× ours.`,
-    );
+    const p99 =
+      r.latency.count === 0
+        ? 'no event published after the warm-up reached its clients within the run'
+        : `p99 ${fmt(r.latency.p99 / Math.max(mixedOurs.latency.p99, 0.001))}× ours`;
+    lines.push(`- mixed at the same load, ${label(r.options.target)}: ${p99}, server CPU ${fmt(r.cpu.server / Math.max(mixedOurs.cpu.server, 0.001))}× ours.`);
   }
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { LOAD_HEADER, loadRow } from '../../bench/lib/format';
 import { checkIssue15, checkTargets, passesUpTo } from '../../bench/lib/report';
 import type { SuiteResult, Sweep } from '../../bench/lib/suite';
 import type { TargetName } from '../../bench/lib/targets';
@@ -93,5 +94,15 @@ describe('checkIssue15', () => {
 
   it('given a sweep with a fixed flush interval only, then the target is not measured', () => {
     expect(find(suite({ sweeps: [{ ...ours([run('ours', 50_000)]), flushMs: 100 }] }))?.pass).toBeUndefined();
+  });
+});
+
+describe('loadRow', () => {
+  it('shows no latency, not zero, for a run in which no event published after the warm-up reached a client', () => {
+    const none = run('socketio', 1_000, { latency: { count: 0, p50: 0, p99: 0, p999: 0, max: 0, mean: 0 } });
+    const row = loadRow(none);
+    const at = (name: string) => row[LOAD_HEADER.indexOf(name as (typeof LOAD_HEADER)[number])];
+    expect([at('p50 ms'), at('p99 ms'), at('p999 ms')]).toEqual(['–', '–', '–']);
+    expect(loadRow(run('socketio', 1_000))[LOAD_HEADER.indexOf('p99 ms')]).not.toBe('–');
   });
 });
