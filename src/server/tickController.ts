@@ -48,6 +48,8 @@ export interface TickState {
   readonly fanout: number;
   /** Consecutive ticks that showed strain. */
   readonly strained: number;
+  /** How long those ticks lasted (ms). */
+  readonly strainedMs: number;
   /** How long the signals have been calm since the tick last changed (ms). */
   readonly calmMs: number;
   /** Time since the tick was last shortened (ms; `Infinity` when it has not been since it last lengthened). */
@@ -74,6 +76,14 @@ export const FANOUT_HIGH = 0.1;
 export const FANOUT_LOW = 0.07;
 /** Strained ticks in a row before the tick lengthens: a late tick or two (a GC pause, a busy neighbour) is noise. */
 export const STRAIN_TICKS = 3;
+/**
+ * How long a loop that is full but keeping up (busy at or above `BUSY_HIGH`, nothing behind) must stay
+ * so before the tick lengthens. When traffic starts, the first ticks' fan-out to a thousand fresh sockets
+ * (code not yet optimised, socket buffers growing) keeps the loop full for a few hundred ms and then
+ * stops: lengthening for it left the tick above `--flush-ms` for seconds. A loop falling behind (log lag
+ * or lateness over a tick, queues over a tick) still lengthens after `STRAIN_TICKS`.
+ */
+export const FULL_MS = 500;
 /** How long the signals must stay calm before each shortening step: shorten slowly, lengthen fast. */
 export const CALM_MS = 500;
 /** A strain this soon after shortening means the shorter tick was too short. */
@@ -89,6 +99,8 @@ export const MIN_TICK_BYTES = 1_024;
 export const LENGTHEN = 2;
 /** Shortening factor after a calm period. */
 export const SHORTEN = 0.75;
+/** A shortened tick within this factor of `minMs` goes to `minMs` itself: a quiet server runs at its floor, not a step above it. */
+export const SNAP = 1.25;
 
 /** The limits for `--flush-ms` and `--latency-budget-ms` (0: no budget to spend, the tick stays fixed). */
 export function tickLimits(flushMs: number, latencyBudgetMs: number): TickLimits {
@@ -97,7 +109,7 @@ export function tickLimits(flushMs: number, latencyBudgetMs: number): TickLimits
 
 /** The state a server starts with: the shortest tick, nothing observed yet. */
 export function initialTick(limits: TickLimits): TickState {
-  return { tickMs: limits.minMs, busy: 0, sendRate: 0, fanout: 0, strained: 0, calmMs: 0, sinceShortenedMs: Infinity, avoidMs: 0 };
+  return { tickMs: limits.minMs, busy: 0, sendRate: 0, fanout: 0, strained: 0, strainedMs: 0, calmMs: 0, sinceShortenedMs: Infinity, avoidMs: 0 };
 }
 
 /**
@@ -114,9 +126,10 @@ function queueBacklogMs(signals: TickSignals, sendRate: number, tickMs: number):
  * server sends half the frames and spends half the fan-out CPU, so it catches up. Strain is the
  * sockets queueing more than a tick of deltas, or — while the fan-out takes at least `FANOUT_HIGH`
  * of the loop — the loop falling behind (log lag or lateness over a tick) or busy at or above
- * `BUSY_HIGH`. Calm — queues under a quarter of the tick, and either a loop with no backlog to
- * speak of (under a quarter tick) and under `BUSY_LOW` busy, or a fan-out under `FANOUT_LOW` of it —
- * for `CALM_MS` shortens it by a quarter (down to `minMs`). A length that strained within
+ * `BUSY_HIGH`; a loop only busy, nothing behind, must stay so for `FULL_MS` as well. Calm — queues
+ * under a quarter of the tick, and either a loop with no backlog to speak of (under a quarter tick)
+ * and under `BUSY_LOW` busy, or a fan-out under `FANOUT_LOW` of it — for `CALM_MS` shortens it by a
+ * quarter (to `minMs` once within `SNAP` of it). A length that strained within
  * `PROBE_MS` of being shortened to is not tried again before `FORGET_MS` of calm: without that
  * memory the tick would swing between the length that strains and the one above it. Anything
  * between strain and calm holds the tick where it is, which is where it settles.
@@ -133,17 +146,20 @@ export function nextTick(state: TickState, signals: TickSignals, limits: TickLim
   const queueMs = queueBacklogMs(signals, sendRate, tickMs);
   const loopMs = Math.max(signals.logLagMs, signals.lateMs);
   const sinceShortenedMs = state.sinceShortenedMs + elapsedMs;
-  const held: TickState = { tickMs, busy, sendRate, fanout, strained: 0, calmMs: 0, sinceShortenedMs, avoidMs: state.avoidMs };
+  const held: TickState = { tickMs, busy, sendRate, fanout, strained: 0, strainedMs: 0, calmMs: 0, sinceShortenedMs, avoidMs: state.avoidMs };
 
-  if (queueMs > tickMs || (fanout >= FANOUT_HIGH && (loopMs > tickMs || busy >= BUSY_HIGH))) {
+  const behind = queueMs > tickMs || (fanout >= FANOUT_HIGH && loopMs > tickMs);
+  if (behind || (fanout >= FANOUT_HIGH && busy >= BUSY_HIGH)) {
     const strained = state.strained + 1;
-    if (strained < STRAIN_TICKS) return { ...held, strained };
+    const strainedMs = state.strainedMs + elapsedMs;
+    if (strained < STRAIN_TICKS || (!behind && strainedMs < FULL_MS)) return { ...held, strained, strainedMs };
     const avoidMs = sinceShortenedMs < PROBE_MS ? tickMs : state.avoidMs;
     return { ...held, tickMs: Math.min(limits.maxMs, Math.ceil(tickMs * LENGTHEN)), sinceShortenedMs: Infinity, avoidMs };
   }
   if (queueMs * 4 < tickMs && ((loopMs * 4 < tickMs && busy < BUSY_LOW) || fanout < FANOUT_LOW)) {
     const calmMs = state.calmMs + elapsedMs;
-    const shorter = Math.max(limits.minMs, Math.floor(tickMs * SHORTEN));
+    const step = Math.floor(tickMs * SHORTEN);
+    const shorter = step < limits.minMs * SNAP ? limits.minMs : step;
     const avoided = shorter <= state.avoidMs && calmMs < FORGET_MS;
     if (tickMs === limits.minMs || calmMs < CALM_MS || avoided) return { ...held, calmMs };
     return { ...held, tickMs: shorter, sinceShortenedMs: 0, avoidMs: shorter <= state.avoidMs ? 0 : state.avoidMs };

@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { CALM_MS, FORGET_MS, initialTick, nextTick, tickLimits, type TickLimits, type TickSignals, type TickState } from '../../src/server/tickController';
+import {
+  CALM_MS,
+  FORGET_MS,
+  FULL_MS,
+  STRAIN_TICKS,
+  initialTick,
+  nextTick,
+  tickLimits,
+  type TickLimits,
+  type TickSignals,
+  type TickState,
+} from '../../src/server/tickController';
 
 const limits = tickLimits(25, 250);
 
@@ -59,13 +70,36 @@ describe('tick controller', () => {
     expect(new Set(ticks)).toEqual(new Set([25]));
   });
 
-  it('given a loop busy at 90 % or more, half of it fan-out, then the tick doubles, step by step, up to half the budget and never beyond', () => {
+  it('given a loop busy at 90 % or more, half of it fan-out, keeping up, then the tick doubles, step by step, up to half the budget and never beyond', () => {
     const { ticks } = run(5_000, saturated);
     const steps = ticks.filter((t, i) => i === 0 || t !== ticks[i - 1]);
     expect(steps).toEqual([25, 50, 100, 125]);
     expect(ticks.at(-1)).toBe(125);
-    // Busy is smoothed (a GC pause is not a trend), yet the tick reaches its longest within a second.
-    expect(ticks.indexOf(125)).toBeLessThan(20);
+    // Each step waits for FULL_MS of it, so the longest tick is reached after about three of them.
+    const elapsedAt125 = ticks.slice(0, ticks.indexOf(125)).reduce((sum, t) => sum + t, 0);
+    expect(elapsedAt125).toBeGreaterThanOrEqual(2 * FULL_MS);
+    expect(elapsedAt125).toBeLessThan(4 * FULL_MS);
+  });
+
+  it('given the same loop falling behind (each flush later than a tick), then the tick lengthens after STRAIN_TICKS ticks, without waiting for FULL_MS', () => {
+    const { ticks } = run(2_000, (tickMs) => ({ ...saturated(tickMs), lateMs: tickMs + 5 }));
+    expect(ticks.indexOf(50)).toBe(STRAIN_TICKS - 1);
+    expect(ticks.at(-1)).toBe(125);
+  });
+
+  it('given a start of traffic that keeps the loop full, keeping up, for 400 ms and then settles at half of it, then the tick stays at --flush-ms', () => {
+    let elapsed = 0;
+    const { ticks } = run(5_000, (tickMs) => {
+      elapsed += tickMs;
+      return elapsed <= 400 ? saturated(tickMs) : { ...quiet, busy: 0.5, fanoutMs: tickMs * 0.45 };
+    });
+    expect(new Set(ticks)).toEqual(new Set([25]));
+  });
+
+  it('given a tick a step above --flush-ms after load ended, then it goes to --flush-ms itself rather than to a step just above it', () => {
+    const from: TickState = { ...initialTick(limits), tickMs: 37 };
+    const { ticks } = run(2_000, () => quiet, from);
+    expect(ticks.filter((t, i) => i === 0 || t !== ticks[i - 1])).toEqual([37, 25]);
   });
 
   it('given the log lagging more than a tick behind while fan-out takes 30 % of the loop, then the tick lengthens', () => {
