@@ -77,19 +77,19 @@ describe('checkIssue15', () => {
     expect(find(suite({ sweeps: [ours([run('ours', 20_000), run('ours', 40_000, slow), run('ours', 50_000)])] }))?.pass).toBe(false);
   });
 
-  it('compares the adaptive mixed row with the fixed-tick one of the same run, and reads the 50 ms target from the adaptive one', () => {
-    const p99 = (ms: number) => ({ latency: { count: 1, p50: 1, p99: ms, p999: 1, max: 1, mean: 1 } });
-    const mixed = (ms: number, fixedTick?: boolean) => {
-      const r = run('ours', 1_000, p99(ms));
+  it('checks that the adaptive mixed row kept its tick at the floor, beside the fixed-tick row of the same run, and reads the 50 ms target from the adaptive one', () => {
+    const tick = (highestMs: number) => ({ minMs: 25, maxMs: 125, samples: 30, medianMs: 25, highestMs, atMaxShare: 0 });
+    const mixed = (ms: number, highestMs: number, fixedTick?: boolean) => {
+      const r = run('ours', 1_000, { latency: { count: 1, p50: 1, p99: ms, p999: 1, max: 1, mean: 1 }, tick: tick(highestMs) });
       return { ...r, options: { ...r.options, workload: 'mixed' as const, ...(fixedTick === undefined ? {} : { fixedTick }) } };
     };
     const costs = (result: SuiteResult) => checkIssue15(result).find((c) => c.target.startsWith('mixed, same run'))?.pass;
     const quiet = (result: SuiteResult) => checkIssue15(result).find((c) => c.target.startsWith('mixed, 1,000 clients'))?.pass;
-    expect(costs(suite({ mixed: [mixed(54), mixed(50, true)] }))).toBe(true);
-    expect(costs(suite({ mixed: [mixed(56), mixed(50, true)] }))).toBe(false);
-    expect(costs(suite({ mixed: [mixed(40)] }))).toBeUndefined();
+    expect(costs(suite({ mixed: [mixed(74, 25), mixed(66, 25, true)] }))).toBe(true);
+    expect(costs(suite({ mixed: [mixed(60, 50), mixed(66, 25, true)] }))).toBe(false);
+    expect(costs(suite({ mixed: [mixed(40, 25)] }))).toBeUndefined();
     // The fixed-tick row, listed first and under 50 ms, is not the adaptive one.
-    expect(quiet(suite({ mixed: [mixed(40, true), mixed(60)] }))).toBe(false);
+    expect(quiet(suite({ mixed: [mixed(40, 25, true), mixed(60, 25)] }))).toBe(false);
   });
 
   it('given a sweep with a fixed flush interval only, then the target is not measured', () => {
