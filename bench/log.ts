@@ -20,6 +20,7 @@ import { createRedisLog, runKeyOf, type AppendRequest, type EventLog } from '../
 import { numberOption, parseArgs } from './lib/args';
 import { runMain, writeRunJson } from './lib/entry';
 import { fmt, table } from './lib/format';
+import { readToHead } from './lib/readLog';
 import { createEventSource, workloadOf, type Outgoing } from './lib/workloads';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -130,19 +131,9 @@ async function readCost(redisProcess: RedisProcess): Promise<{ entries: number; 
   let result = { entries: 0, serverUs: 0, redisUs: 0 };
   for (let pass = 0; pass < 2; pass++) {
     const redisBefore = await redisCpu(redis);
-    const cpu = process.cpuUsage();
-    let position = 0;
-    let entries = 0;
-    for (;;) {
-      const read = await log.read(position, BATCH, 0);
-      const last = read.entries[read.entries.length - 1];
-      if (last === undefined) break;
-      entries += read.entries.length;
-      position = last.pos;
-    }
-    const used = process.cpuUsage(cpu);
+    const { entries, cpuUs } = await readToHead(log, BATCH);
     const redisSeconds = (await redisCpu(redis)) - redisBefore;
-    result = { entries, serverUs: (used.user + used.system) / entries, redisUs: (redisSeconds / entries) * 1e6 };
+    result = { entries, serverUs: cpuUs / entries, redisUs: (redisSeconds / entries) * 1e6 };
   }
   await log.close();
   redis.disconnect();

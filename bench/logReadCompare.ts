@@ -7,27 +7,13 @@
  */
 import * as path from 'node:path';
 import Redis from 'ioredis';
-import { createRedisLog, type EventLog } from '../src/eventlog';
+import { createRedisLog } from '../src/eventlog';
 import { numberOption, parseArgs, redisUrlOption } from './lib/args';
 import { runMain } from './lib/entry';
+import { readToHead } from './lib/readLog';
 import { createEventSource, workloadOf } from './lib/workloads';
 
 const BATCH = 1_000;
-
-async function readAll(log: EventLog): Promise<{ usPerEntry: number; entries: number }> {
-  let pos = 0;
-  let entries = 0;
-  const cpu = process.cpuUsage();
-  for (;;) {
-    const read = await log.read(pos, BATCH, 0);
-    const last = read.entries[read.entries.length - 1];
-    if (last === undefined) break;
-    entries += read.entries.length;
-    pos = last.pos;
-  }
-  const used = process.cpuUsage(cpu);
-  return { usPerEntry: (used.user + used.system) / Math.max(1, entries), entries };
-}
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
@@ -56,9 +42,9 @@ async function main(): Promise<void> {
   try {
     for (let pass = 0; pass < passes; pass++) {
       for (const which of ['other', 'this'] as const) {
-        const { usPerEntry, entries } = await readAll(logs[which]);
+        const { entries, cpuUs } = await readToHead(logs[which], BATCH);
         if (entries !== count) throw new Error(`${which} read ${entries} entries, expected ${count}`);
-        results[which].push(usPerEntry);
+        results[which].push(cpuUs / entries);
       }
     }
   } finally {
