@@ -22,7 +22,7 @@ export const SWEEP_RATES = {
 } as const;
 
 /**
- * `npm run bench:results`: every figure issues 7 and 15 ask for. `planMinutes` bounds it at ~17 min on a
+ * `npm run bench:results`: every figure issues 7 and 15 ask for. `planMinutes` bounds it at ~18 min on a
  * quiet machine (every sweep rate run); the previous plan, 6 sweep points and the 5,000-client row fewer, took 10 min.
  */
 export const FULL_PLAN: readonly Step[] = [
