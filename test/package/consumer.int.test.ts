@@ -11,7 +11,7 @@ import { build } from 'esbuild';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAgents, type AgentsHandle } from '../../src/agents';
-import { flushed, getJson, startHarness, type Harness } from '../server/harness';
+import { getJson, settled, startHarness, type Harness } from '../server/harness';
 import { browserForTests } from '../support/browser';
 import { redisForTests } from '../support/redis';
 import { ENTRIES } from '../../scripts/buildEntries.mjs';
@@ -144,7 +144,8 @@ describe.skipIf('skip' in redis)(`the packed package in a fresh project${'skip' 
       for (const channel of FOLLOWED) await page.waitForSelector(`section[data-channel="${channel}"]:not([data-deltas="0"])`, { timeout: 20_000 });
       await agents.stop();
       agents = undefined;
-      await flushed(h);
+      // The agents publish on pub/sub: their last events reach the projections through the bridge and the log.
+      await settled(h);
       for (const channel of FOLLOWED) {
         const server = (await getJson(`${h.http}/snapshot/${channel}`)).body as { version: number; state: unknown };
         await page.waitForSelector(`section[data-channel="${channel}"][data-version="${server.version}"]`, { timeout: 5_000 });

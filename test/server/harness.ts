@@ -164,3 +164,24 @@ export async function flushed(h: Harness, timeoutMs = 5_000): Promise<Record<str
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+/**
+ * Resolves once the server's published versions have not moved for `quietMs` with nothing waiting to
+ * be flushed; returns them. For events sent by `publish` (plain PUBLISH), which reach the projections
+ * only after the bridge has appended them to the log and the follower has read them back: `flushed`
+ * alone can resolve while some are still on that way.
+ */
+export async function settled(h: Harness, quietMs = 500, timeoutMs = 10_000): Promise<Record<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  let versions = await flushed(h, timeoutMs);
+  let since = Date.now();
+  for (;;) {
+    await new Promise((r) => setTimeout(r, 50));
+    const now = await flushed(h, Math.max(0, deadline - Date.now()));
+    if (JSON.stringify(now) !== JSON.stringify(versions)) {
+      versions = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return versions;
+    if (Date.now() > deadline) throw new Error('server versions did not settle in time');
+  }
+}
