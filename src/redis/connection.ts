@@ -166,9 +166,8 @@ export class RespConnection {
     return this.rx.subarray(this.end);
   }
 
-  /** `bytes` more arrived at the slab's `end`. */
+  /** `bytes` more arrived at the slab's `end`, on the current socket (its callers check the generation). */
   private received(socket: Socket, bytes: number): void {
-    if (socket !== this.socket) return;
     this.end += bytes;
     try {
       this.drain(socket);

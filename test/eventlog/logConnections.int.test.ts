@@ -41,6 +41,18 @@ describe.skipIf(skip !== undefined)(`the log's own connections (reads, appends)$
     return log;
   }
 
+  /** A log at `prefix` holding one entry, `one`, and a ready reader of it behind a proxy the test can cut or hold. */
+  async function readerBehindProxy(prefix: string, extra: Partial<RedisLogReaderOptions> = {}): Promise<ReturnType<typeof openReader> & { proxy: TcpProxy }> {
+    const log = openLog(server.url, prefix);
+    await log.append({ channel: 'risk.state', message: 'one', publish: false });
+    const proxy = new TcpProxy(server.port);
+    await proxy.start();
+    cleanups.push(() => proxy.stop());
+    const opened = openReader(`redis://127.0.0.1:${proxy.port}`, prefix, extra);
+    await until(() => opened.reader.isReady, 'the reader to be ready');
+    return { ...opened, proxy };
+  }
+
   async function until(condition: () => boolean, what: string): Promise<void> {
     for (let i = 0; !condition(); i++) {
       if (i > 400) throw new Error(`timed out waiting for ${what}`);
@@ -91,13 +103,7 @@ describe.skipIf(skip !== undefined)(`the log's own connections (reads, appends)$
   });
 
   it('given the connection cut mid-read, then that read fails, the status goes down and up again, and the next read is answered', async () => {
-    const log = openLog(server.url, 'cut:');
-    await log.append({ channel: 'risk.state', message: 'one', publish: false });
-    const proxy = new TcpProxy(server.port);
-    await proxy.start();
-    cleanups.push(() => proxy.stop());
-    const { reader, statuses } = openReader(`redis://127.0.0.1:${proxy.port}`, 'cut:');
-    await until(() => reader.isReady, 'the reader to be ready');
+    const { reader, statuses, proxy } = await readerBehindProxy('cut:');
     const blocked = reader.read(1, 10, 5_000);
     await new Promise((r) => setTimeout(r, 50));
     proxy.drop();
@@ -108,13 +114,7 @@ describe.skipIf(skip !== undefined)(`the log's own connections (reads, appends)$
   });
 
   it('given Redis stops answering, then a read is given up once its blocking time and the grace have passed, and reading goes on after a reconnect', async () => {
-    const log = openLog(server.url, 'mute:');
-    await log.append({ channel: 'risk.state', message: 'one', publish: false });
-    const proxy = new TcpProxy(server.port);
-    await proxy.start();
-    cleanups.push(() => proxy.stop());
-    const { reader, errors } = openReader(`redis://127.0.0.1:${proxy.port}`, 'mute:', { answerGraceMs: 200 });
-    await until(() => reader.isReady, 'the reader to be ready');
+    const { reader, errors, proxy } = await readerBehindProxy('mute:', { answerGraceMs: 200 });
     proxy.hold();
     const started = Date.now();
     await expect(reader.read(0, 10, 100)).rejects.toThrow(/connection to Redis was lost/);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Event } from '../../src/events';
 import { ProjectionStates } from '../../src/pipeline';
-import { legacy, v1 } from '../projections/support';
+import { decided, legacy, requested, v1 } from '../projections/support';
 
 const fill = (id: string) =>
   v1(
@@ -86,20 +86,6 @@ describe('ProjectionStates lastSeq', () => {
 });
 
 describe('ProjectionStates in place: strategy counts', () => {
-  const requested = (strategy: string) =>
-    v1('trade.requested', {
-      request_id: 'req-1',
-      opportunity_id: 'opp-1',
-      strategy,
-      market_id: 'kalshi:x',
-      side: 'buy',
-      outcome: 'YES',
-      amount: '5',
-      max_price: '0.5',
-      expected_edge: '0.1',
-    });
-  const decided = (strategy: string, approved: boolean) =>
-    v1('risk.decided', { request_id: 'req-1', strategy, approved, reason: '', rule_triggered: approved ? null : 'position_limit' });
   const settled = (strategy: string, pnl: string) =>
     v1('trade.settled', { trade_id: 'none', strategy, market_id: 'kalshi:x', won: !pnl.startsWith('-'), pnl, settled_at: '2026-01-01T00:00:00Z' });
 

@@ -1,25 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_STRATEGIES, strategyPerformance, type StrategyEntry } from '../../src/projections';
-import { given, legacy, v1 } from './support';
+import { decided, given, legacy, requested, v1 } from './support';
 
 const settled = (strategy: string, won: boolean, pnl: string) =>
   v1('trade.settled', { trade_id: 'paper-1', strategy, market_id: 'polymarket:btc-100k', won, pnl, settled_at: '2026-01-31T13:00:00Z' });
-
-const requested = (strategy: string) =>
-  v1('trade.requested', {
-    request_id: 'req-1',
-    opportunity_id: 'opp-1',
-    strategy,
-    market_id: 'polymarket:btc-100k',
-    side: 'buy',
-    outcome: 'YES',
-    amount: '25',
-    max_price: '0.6',
-    expected_edge: '0.1',
-  });
-
-const decided = (strategy: string, approved: boolean) =>
-  v1('risk.decided', { request_id: 'req-1', strategy, approved, reason: '', rule_triggered: approved ? null : 'position_limit' });
 
 /** A strategy's entry before anything happened to it, with `fields` set. */
 const entry = (fields: Partial<StrategyEntry>): StrategyEntry => ({

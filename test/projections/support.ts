@@ -32,6 +32,26 @@ export function legacy<K extends EventTag>(type: K, data: unknown, agent = 'lega
   return decoded(CATALOG[type].channel, raw) as EventOf<K>;
 }
 
+/** A v1 trade request by `strategy` (what `strategy.performance` counts as a request). */
+export function requested(strategy: string): EventOf<'trade.requested'> {
+  return v1('trade.requested', {
+    request_id: 'req-1',
+    opportunity_id: 'opp-1',
+    strategy,
+    market_id: 'polymarket:btc-100k',
+    side: 'buy',
+    outcome: 'YES',
+    amount: '25',
+    max_price: '0.6',
+    expected_edge: '0.1',
+  });
+}
+
+/** A v1 risk decision on a request by `strategy`. */
+export function decided(strategy: string, approved: boolean): EventOf<'risk.decided'> {
+  return v1('risk.decided', { request_id: 'req-1', strategy, approved, reason: '', rule_triggered: approved ? null : 'position_limit' });
+}
+
 function decoded(channel: string, raw: string): Event {
   const result = decodeEvent(channel, raw);
   if (E.isLeft(result)) throw new Error(`test event does not decode: ${result.left.message}`);
