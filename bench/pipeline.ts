@@ -3,10 +3,10 @@
  * then JSON.parse alone on the same inputs in the same run. `npm run bench:pipeline [events]`.
  */
 import * as E from 'fp-ts/Either';
-import { encodeEvent, decodeEvent, decodeEventByIoTs, CATALOG, type EventTag, type OutgoingEvent, type Event } from '../src/events';
+import { encodeEvent, decodeEvent, decodeEventByIoTs, CATALOG, AGENT_CHANNELS, type EventTag, type OutgoingEvent, type Event } from '../src/events';
 import { diff, ProjectionStates, Projector } from '../src/pipeline';
-import { AGENT_CHANNELS } from '../src/events';
 import { runKeyOf } from '../src/eventlog';
+import { serverPath, TICK_EVENTS, type Message } from './lib/serverPath';
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 
@@ -31,11 +31,6 @@ function prng(seed: number): () => number {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-export interface Message {
-  readonly channel: string;
-  readonly raw: Buffer;
 }
 
 /**
@@ -156,34 +151,14 @@ function pipelinePass(messages: readonly Message[]): { rate: number; ops: number
   return { rate: r, ops, rejected };
 }
 
-/** Events per flush tick in `serverPass`: 25 ms (the default tick) at 40,000 events/s. */
-const TICK_EVENTS = 1_000;
+/** This checkout's modules, for `serverPath`. */
+const OURS = { decodeEvent, AGENT_CHANNELS, ProjectionStates, diff };
 
-/**
- * The server's work: decode, reduce in place (no per-event versions or ops), and once per tick one
- * diff per touched channel from the state published at the previous tick.
- */
+/** The server's work (see `serverPath`), in events per CPU-second. */
 function serverPass(messages: readonly Message[]): number {
-  const states = new ProjectionStates({ inPlace: true });
-  const published = new Map(AGENT_CHANNELS.map((c) => [c, states.state(c) as unknown]));
-  const touched = new Set<(typeof AGENT_CHANNELS)[number]>();
   let ops = 0;
-  const flush = (): void => {
-    for (const channel of touched) {
-      const state = states.state(channel);
-      ops += diff(published.get(channel), state).length;
-      published.set(channel, state);
-    }
-    touched.clear();
-  };
   const r = rate(messages.length, () => {
-    let n = 0;
-    for (const { channel, raw } of messages) {
-      const decoded = decodeEvent(channel, raw);
-      if (E.isRight(decoded)) for (const c of states.apply(decoded.right).touched) touched.add(c);
-      if (++n % TICK_EVENTS === 0) flush();
-    }
-    flush();
+    ops = serverPath(OURS, messages);
   });
   if (ops === 0) throw new Error('no deltas');
   return r;
