@@ -2,9 +2,9 @@
  * `npx tsx bench/pipelineCompare.ts --other <checkout> [--events N] [--rounds R]`: the server path of
  * `bench:pipeline` (decode, reduce in place, one diff per channel per tick) in this checkout against
  * another, as CPU per event. Both run the same N generated events, each checkout in two child processes
- * of their own (A, B, B, A), so that each takes both places in the order, and no process runs code of
- * both checkouts. A round runs one pass in every child, one child at a time,
- * in alternating order; each round's ratio is the mean of this checkout's two children over the other's.
+ * of their own (A, B, B, A): each takes both places in the order, and no process loads both checkouts.
+ * A round runs one pass in every child, one child at a time, in alternating order; its ratio is the mean
+ * of this checkout's two children over the other's.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,9 +22,8 @@ const WARM_UP_PASSES = 3;
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 /**
- * A child: loads `root`'s modules, reads the events the parent generated (so that no code of either
- * checkout ran in it before the passes, and both sides reduce the very same stream), warms up, then runs
- * a pass per request.
+ * A child: loads `root`'s modules and no others of `src/`, reads the events the parent generated (both
+ * sides reduce the very same stream), warms up, then runs a pass per request.
  */
 async function child(root: string, eventsFile: string): Promise<void> {
   const load = async <T>(dir: string): Promise<T> => (await import(path.resolve(root, 'src', dir, 'index.ts'))) as T;
