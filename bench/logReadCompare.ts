@@ -11,11 +11,11 @@ import { createRedisLog } from '../src/eventlog';
 import { numberOption, parseArgs, redisUrlOption } from './lib/args';
 import { runMain } from './lib/entry';
 import { readToHead } from './lib/readLog';
+import { median } from './lib/stats';
 import { createEventSource, workloadOf } from './lib/workloads';
 
 const BATCH = 1_000;
 
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));

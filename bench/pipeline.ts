@@ -7,6 +7,7 @@ import { encodeEvent, decodeEvent, decodeEventByIoTs, CATALOG, AGENT_CHANNELS, t
 import { diff, ProjectionStates, Projector } from '../src/pipeline';
 import { runKeyOf } from '../src/eventlog';
 import { serverPath, TICK_EVENTS, type Message } from './lib/serverPath';
+import { median } from './lib/stats';
 
 const COUNT = Number(process.argv[2] ?? 200_000);
 
@@ -199,7 +200,6 @@ function applyPass(events: readonly Event[]): number {
   });
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 export function main(): void {

@@ -6,20 +6,19 @@
  * A round runs one pass in every child, one child at a time, in alternating order; its ratio is the mean
  * of this checkout's two children over the other's.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { numberOption, parseArgs } from './lib/args';
+import { BenchChild } from './lib/child';
 import { runMain } from './lib/entry';
+import type { ChildMessage } from './lib/ipc';
 import { serverPath, type Message, type ServerPathModules } from './lib/serverPath';
-
-/** Child → parent. */
-type Report = { readonly type: 'ready' } | { readonly type: 'pass'; readonly usPerEvent: number };
+import { median } from './lib/stats';
 
 const WARM_UP_PASSES = 3;
-
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+/** Longest wait for a child's setup (loading, reading the events, warm-up) or for one pass. */
+const CHILD_TIMEOUT_MS = 300_000;
 
 /**
  * A child: loads `root`'s modules and no others of `src/`, reads the events the parent generated (both
@@ -39,37 +38,12 @@ async function child(root: string, eventsFile: string): Promise<void> {
     return (used.user + used.system) / messages.length;
   };
   for (let i = 0; i < WARM_UP_PASSES; i++) pass();
-  const send = (report: Report): boolean => process.send?.(report) ?? false;
+  const send = (report: ChildMessage): boolean => process.send?.(report) ?? false;
   process.on('message', (m: { type: string }) => {
     if (m.type === 'pass') send({ type: 'pass', usPerEvent: pass() });
     else process.exit(0);
   });
   send({ type: 'ready' });
-}
-
-/** A forked child, with a wait for its next report. */
-function spawn(root: string, eventsFile: string): { proc: ChildProcess; next: () => Promise<Report> } {
-  const proc = fork(__filename, ['--child', root, '--events-file', eventsFile], {
-    execArgv: ['--import', 'tsx', '--max-old-space-size=4096'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const inbox: Report[] = [];
-  let waiting: { resolve: (r: Report) => void; reject: (e: Error) => void } | undefined;
-  proc.on('message', (r: Report) => {
-    const w = waiting;
-    waiting = undefined;
-    if (w === undefined) inbox.push(r);
-    else w.resolve(r);
-  });
-  proc.on('exit', (code) => waiting?.reject(new Error(`a child for ${root} exited (${code})`)));
-  const next = (): Promise<Report> => {
-    const r = inbox.shift();
-    if (r !== undefined) return Promise.resolve(r);
-    return new Promise((resolve, reject) => {
-      waiting = { resolve, reject };
-    });
-  };
-  return { proc, next };
 }
 
 async function main(): Promise<void> {
@@ -87,19 +61,17 @@ async function main(): Promise<void> {
   // Imported here only: a child loads no module of this checkout's src/ but those of the one it runs.
   const { generate } = await import('./pipeline');
   writeFileSync(eventsFile, JSON.stringify(generate(events).map((m) => [m.channel, m.raw.toString('base64')])));
-  const children = roots.map((root) => spawn(root, eventsFile));
+  const children = roots.map((root) => new BenchChild('pipelineCompare.ts', ['--child', root, '--events-file', eventsFile]));
   try {
-    for (const c of children) await c.next();
+    for (const c of children) await c.next('ready', CHILD_TIMEOUT_MS);
     const times: { ours: number; other: number }[] = [];
     for (let round = 0; round < rounds; round++) {
       const us: number[] = [];
       const order = round % 2 === 0 ? [0, 1, 2, 3] : [3, 2, 1, 0];
       for (const i of order) {
         const c = children[i] as (typeof children)[number];
-        c.proc.send({ type: 'pass' });
-        const r = await c.next();
-        if (r.type !== 'pass') throw new Error(`expected a pass, got ${r.type}`);
-        us[i] = r.usPerEvent;
+        c.send({ type: 'pass' });
+        us[i] = (await c.next('pass', CHILD_TIMEOUT_MS)).usPerEvent;
       }
       const [a0 = 0, b0 = 0, b1 = 0, a1 = 0] = us;
       times.push({ ours: (a0 + a1) / 2, other: (b0 + b1) / 2 });
@@ -110,7 +82,7 @@ async function main(): Promise<void> {
     console.log(`${other}  µs/event: ${fmt(times.map((t) => t.other))}  median ${median(times.map((t) => t.other)).toFixed(3)}`);
     console.log(`this / other, per round: median ${median(ratios).toFixed(3)} (min ${Math.min(...ratios).toFixed(3)}, max ${Math.max(...ratios).toFixed(3)}); ${events.toLocaleString('en-US')} events, ${rounds} rounds`);
   } finally {
-    for (const c of children) c.proc.kill();
+    await Promise.all(children.map((c) => c.stop()));
     rmSync(dir, { recursive: true, force: true });
   }
 }

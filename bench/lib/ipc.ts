@@ -69,5 +69,11 @@ export interface ConvergeReport {
   readonly mismatches: readonly string[];
 }
 
+/** Server-path child (pipelineCompare) → orchestrator: one pass over the events, CPU µs per event. */
+export interface PassReport {
+  readonly type: 'pass';
+  readonly usPerEvent: number;
+}
+
 /** Anything a child sends. */
-export type ChildMessage = { readonly type: 'ready' } | { readonly type: 'prepared' } | PublishReport | ConnectedReport | CountsReport | ConvergeReport;
+export type ChildMessage = { readonly type: 'ready' } | { readonly type: 'prepared' } | PublishReport | ConnectedReport | CountsReport | ConvergeReport | PassReport;
