@@ -252,7 +252,8 @@ export function stormTable(storms: readonly StormResult[]): string {
       fmt(s.idleFailed),
       fmt(s.idleClients),
       `${fmt(s.rssBeforeMb)} → ${fmt(s.rssIdleMb)}`,
-      fmt(s.rssPerClientKb),
+      // Results written before the samples followed a collection say nothing of it (undefined).
+      s.rssAfterGc === false ? `${fmt(s.rssPerClientKb)} (no collection)` : fmt(s.rssPerClientKb),
       fmt(s.idleCpu),
     ]),
   );
@@ -371,6 +372,7 @@ export function renderResults(result: SuiteResult, plots: Plots, notes: string):
     '- **frames/s, bytes/s delivered**: WebSocket messages (payload bytes) received by all load clients, measured after a warm-up, over the publishing phase.',
     '- **p50/p99/p999**: end-to-end latency from the `ts_first` of each delta (peers: the event\'s own `ts`) to its arrival at a client, over all clients, HDR histogram; `ts` has ms resolution.',
     '- **CPU (cores)**: utime+stime from /proc over the measured window; 1 = one core busy. **kernel irq** = irq+softirq time from /proc/stat (on loopback, mostly the network stack delivering the frames; charged to no process). **other** = the rest of the machine\'s busy time: other programs running at the same time. **background cores before** = machine load just before the run (each run first waits up to BENCH_QUIET_WAIT_MS for quiet).',
+    '- **RSS before → with idle clients, RSS per idle client**: the server\'s resident memory from /proc, each sample taken after a full garbage collection run through the Node inspector (`--inspect`), before any idle client and with all of them connected; per client = the difference ÷ idle clients held.',
     '- **server CPU ms / 1k frames (events)**: server CPU time over the window divided by frames delivered (events ingested) in it.',
     '- **bounded by**, first that applies: the **publisher short of target** (under 95 % of the target rate: the load was not offered); **events not ingested** (lost); **ingest behind the log** (events appended but not yet ingested when the publisher finished, over 250 ms worth); a saturated resource over the window (server ≥ 0.9 core, a client process ≥ 0.9 core, the publisher or Redis ≥ 0.9 core, the whole machine ≥ 1.8 cores), also named after the first two; for our server, **p99 over budget with the tick at its maximum** (median flush tick at half of `--latency-budget-ms`: the lever is spent); p99 over budget with none of these; else not saturated (the publisher\'s schedule).',
     '- **flush tick**: our server\'s `pmarb_flush_tick_ms` gauge (admin listener `/metrics`), sampled twice a second over the measured window: median / highest.',

@@ -7,7 +7,7 @@ import { awaitQuietMachine, coreShare, sampleProc } from './procStats';
 import { prepareProposal } from './proposal';
 import { deleteRunKeys } from './runKeys';
 import { quietWaitMs, split } from './scenario';
-import { startTarget, type TargetName } from './targets';
+import { startTarget, type RunningTarget, type TargetName } from './targets';
 import { workloadOf } from './workloads';
 
 /** An idle-connection memory measurement, then a late-join storm on top of those idle clients. */
@@ -42,6 +42,8 @@ export interface StormResult {
   readonly rssIdleMb: number;
   /** (RSS with every idle client − RSS before any) / idle clients. */
   readonly rssPerClientKb: number;
+  /** Whether a full garbage collection ran in the server before both RSS samples (through its inspector); absent in results from before it did. */
+  readonly rssAfterGc?: boolean;
   /** Server CPU while holding the idle clients (heartbeats, pings), in cores. */
   readonly idleCpu: number;
   readonly clientProcs: number;
@@ -52,6 +54,13 @@ export interface StormResult {
 const MB = 1048576;
 /** Idle clients connect this many at a time. */
 const IDLE_BATCH = 500;
+
+/** A full garbage collection in the server, then a moment for it to return the memory: whether it ran. */
+async function settled(target: RunningTarget): Promise<boolean> {
+  const collected = await target.collectGarbage();
+  await sleep(500);
+  return collected;
+}
 
 /** Connects `count` clients over the workers at one shared instant; returns their reports and the instant. */
 async function storm(workers: readonly BenchChild[], count: number): Promise<{ reports: ConnectedReport[]; startAt: number }> {
@@ -70,6 +79,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
   const target = await startTarget({
     name: options.target,
     port,
+    inspectPort: await freePort(),
     redisUrl: options.redisUrl,
     prefix,
     channels: workload.channels,
@@ -90,6 +100,8 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       await waitFor(async () => ((await target.ingested()) ?? 0) >= done.count, 10_000);
     }
     await sleep(1_000);
+    // RSS is taken after a full collection each time: what the server holds, not the garbage it has not collected yet.
+    const collectedBefore = await settled(target);
     const before = sampleProc(target.pid);
     // Idle clients first, in batches: the figure is memory held per connected client, not what a burst costs.
     const idleReports: ConnectedReport[] = [];
@@ -98,6 +110,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       await sleep(100);
     }
     await sleep(3_000);
+    const collectedIdle = await settled(target);
     const idleFrom = sampleProc(target.pid);
     await sleep(3_000);
     const idleTo = sampleProc(target.pid);
@@ -108,7 +121,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
     const idleFailed = idleReports.reduce((s, r) => s + r.failed, 0);
     const held = options.idleClients - idleFailed;
     const rssBefore = before?.rssBytes ?? 0;
-    const rssIdle = idleTo?.rssBytes ?? 0;
+    const rssIdle = idleFrom?.rssBytes ?? 0;
     return {
       target: options.target,
       proposal: options.proposal,
@@ -121,6 +134,7 @@ export async function runStorm(options: StormOptions): Promise<StormResult> {
       rssBeforeMb: Math.round((rssBefore / MB) * 10) / 10,
       rssIdleMb: Math.round((rssIdle / MB) * 10) / 10,
       rssPerClientKb: held > 0 ? Math.round(((rssIdle - rssBefore) / held / 1024) * 100) / 100 : 0,
+      rssAfterGc: collectedBefore && collectedIdle,
       idleCpu: idleFrom && idleTo ? coreShare(idleFrom, idleTo) : 0,
       clientProcs: procs,
       backgroundCores,

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { collectGarbage } from './inspector';
 import { freePort, getJson, getText, waitFor } from './net';
 
 /** The servers a run can measure: ours and the two peers. */
@@ -29,6 +30,8 @@ export interface TargetOptions {
   readonly logFile: string;
   /** Our server's entry file when not src/cli.ts (a proposal copy). */
   readonly serverEntry?: string;
+  /** Open the Node inspector on this loopback port, so that `collectGarbage` can reach the process. */
+  readonly inspectPort?: number;
 }
 
 /** A running target server. */
@@ -42,6 +45,8 @@ export interface RunningTarget {
   faults(): Promise<{ rejected: number; seqLost: number } | undefined>;
   /** One look at the server while it runs (one request): what it ingested, and (ours) its flush tick and log lag. */
   sample(timeoutMs?: number): Promise<ServerSample>;
+  /** A full garbage collection in the server, when it was started with `inspectPort`: whether it ran. */
+  collectGarbage(): Promise<boolean>;
   stop(): Promise<void>;
 }
 
@@ -77,7 +82,13 @@ export interface ServerSample {
 export async function startTarget(options: TargetOptions): Promise<RunningTarget> {
   // BENCH_NODE_FLAGS (e.g. `--trace-gc`) passes extra Node flags to the server under test, for investigations.
   const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter((f) => f.length > 0);
-  const common = ['--import', 'tsx', ...extra, ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [])];
+  const common = [
+    '--import',
+    'tsx',
+    ...extra,
+    ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+    ...(options.inspectPort !== undefined ? [`--inspect=127.0.0.1:${options.inspectPort}`] : []),
+  ];
   // Our server serves /metrics on its admin listener only.
   const adminPort = options.name === 'ours' ? await freePort() : options.port;
   const args =
@@ -154,6 +165,9 @@ export async function startTarget(options: TargetOptions): Promise<RunningTarget
       const text = await getText(`${admin}/metrics`, timeoutMs);
       if (text === undefined) return { ingested: undefined, tickMs: undefined, logLagS: undefined };
       return { ingested: sumCounter(text, OUR_COUNTERS.ingested), tickMs: sumCounter(text, OUR_GAUGES.tickMs), logLagS: sumCounter(text, OUR_GAUGES.logLagS) };
+    },
+    async collectGarbage() {
+      return options.inspectPort !== undefined && (await collectGarbage(options.inspectPort));
     },
     async stop() {
       if (child.exitCode !== null) return;
