@@ -12,13 +12,25 @@ export interface BridgeDeps {
   loggedSeq(agent: string, run: string): number | undefined;
   /** Counts what happened to each message: `skipped` (already logged), `appended`, `duplicate` (refused by the log), `failed`. */
   count(outcome: BridgeOutcome): void;
+  /**
+   * Whether the follower is behind the head of the log (its last read did not reach it). A message heard
+   * then cannot be found logged yet, so it is queued unread: the loop's time goes to catching up, and the
+   * message is read when it is decided. Absent: never behind.
+   */
+  behind?(): boolean;
+}
+
+/** What a message is known by: its run key (v1), or else its digest (legacy messages, garbage). */
+interface Identity {
+  readonly key: RunKey | undefined;
+  readonly digest: string | undefined;
 }
 
 interface Waiting {
   readonly channel: string;
   readonly message: Buffer;
-  readonly key: RunKey | undefined;
-  readonly digest: string | undefined;
+  /** Read when the message arrived, or (heard while the follower was behind) when it is decided. */
+  identity: Identity | undefined;
   /** The read count when it arrived: it is decided after a later read has brought the follower to the head. */
   readonly ticket: number;
 }
@@ -35,6 +47,12 @@ export type BridgeOutcome = (typeof BRIDGE_OUTCOMES)[number];
  * could on plain pub/sub; another server's bridge may still append it.
  */
 export const MAX_WAITING = 100_000;
+
+/**
+ * Most messages one `settle` decides: after a catch-up, tens of thousands may wait, each to be read;
+ * the rest are decided by the next reads (at the head, one every few ms), so no call holds the loop long.
+ */
+export const SETTLE_CHUNK = 4_096;
 
 /**
  * Bridges PUBLISH-only producers into the log. A message seen on pub/sub may have been appended by the
@@ -59,17 +77,15 @@ export class Bridge {
 
   /** A message received on pub/sub. */
   offer(channel: string, message: Buffer): void {
-    const key = runKeyOf(message);
-    if (key !== undefined && (this.deps.loggedSeq(key.agent, key.run) ?? 0) >= key.seq) {
-      this.deps.count('skipped');
-      return;
+    let identity: Identity | undefined;
+    if (this.deps.behind?.() !== true) {
+      identity = identify(channel, message);
+      if (this.known(identity)) {
+        this.deps.count('skipped');
+        return;
+      }
     }
-    const digest = key === undefined ? digestOf(channel, message) : undefined;
-    if (digest !== undefined && this.recentLegacy.has(digest)) {
-      this.deps.count('skipped');
-      return;
-    }
-    this.waiting.push({ channel, message, key, digest, ticket: this.deps.readsIssued() });
+    this.waiting.push({ channel, message, identity, ticket: this.deps.readsIssued() });
     if (this.pending > MAX_WAITING) {
       const oldest = this.waiting[this.head] as Waiting;
       this.head += 1;
@@ -87,10 +103,14 @@ export class Bridge {
     }
   }
 
-  /** After read number `read`: when it brought the follower to the head, decides every message that arrived before it was issued. */
+  /**
+   * After read number `read`: when it brought the follower to the head, decides the messages that arrived
+   * before it was issued, oldest first, at most `SETTLE_CHUNK` of them.
+   */
   settle(read: number, atHead: boolean): void {
     if (!atHead) return;
-    while (this.head < this.waiting.length && (this.waiting[this.head] as Waiting).ticket < read) {
+    const end = Math.min(this.waiting.length, this.head + SETTLE_CHUNK);
+    while (this.head < end && (this.waiting[this.head] as Waiting).ticket < read) {
       const w = this.waiting[this.head] as Waiting;
       this.head += 1;
       if (this.logged(w)) this.deps.count('skipped');
@@ -114,9 +134,15 @@ export class Bridge {
     return this.waiting.length - this.head;
   }
 
-  /** Whether the log is known to hold the message: its run's seq was read, or an identical legacy message. */
+  /** Whether the log is known to hold the message (see `known`), reading it first if it was queued unread. */
   private logged(w: Waiting): boolean {
-    return w.key !== undefined ? (this.deps.loggedSeq(w.key.agent, w.key.run) ?? 0) >= w.key.seq : this.recentLegacy.has(w.digest as string);
+    w.identity ??= identify(w.channel, w.message);
+    return this.known(w.identity);
+  }
+
+  /** Whether the log is known to hold a message of this identity: its run's seq was read, or an identical legacy message. */
+  private known({ key, digest }: Identity): boolean {
+    return key !== undefined ? (this.deps.loggedSeq(key.agent, key.run) ?? 0) >= key.seq : this.recentLegacy.has(digest as string);
   }
 
   /** Drops the taken part of the queue once it is most of the array. */
@@ -127,12 +153,19 @@ export class Bridge {
     }
   }
 
+  /** Appends a message `logged` has read and found not logged. */
   private send(w: Waiting): void {
-    this.deps.append(w.channel, w.message, w.key).then(
+    this.deps.append(w.channel, w.message, w.identity?.key).then(
       (outcome) => this.deps.count(outcome.outcome === 'appended' ? 'appended' : 'duplicate'),
       () => this.deps.count('failed'),
     );
   }
+}
+
+/** A message's identity: its run key when it is an envelope v1 event, else the digest of its channel and bytes. */
+function identify(channel: string, message: Buffer): Identity {
+  const key = runKeyOf(message);
+  return { key, digest: key === undefined ? digestOf(channel, message) : undefined };
 }
 
 function digestOf(channel: string, message: Buffer): string {

@@ -84,6 +84,7 @@ export class LogIngest {
       readsIssued: () => this.follower?.readsIssued ?? 0,
       loggedSeq: (agent, run) => this.projections.lastSeq(agent, run),
       count: (outcome) => bridged[outcome].inc(),
+      behind: () => (this.follower?.lag ?? 0) > 0,
     });
   }
 

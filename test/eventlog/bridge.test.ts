@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Bridge, createMemoryLog, MAX_WAITING, type AppendOutcome, type RunKey } from '../../src/eventlog';
+import { Bridge, createMemoryLog, MAX_WAITING, SETTLE_CHUNK, type AppendOutcome, type RunKey } from '../../src/eventlog';
 
 const v1 = (seq: number) => Buffer.from(JSON.stringify({ v: 1, id: `a:r:${seq}`, agent: 'a', seq, ts: '2026-01-01T00:00:00Z', type: 't', data: {} }));
 const legacy = Buffer.from('{"agent":"risk-guardian","type":"state_update","data":{}}');
@@ -7,6 +7,7 @@ const legacy = Buffer.from('{"agent":"risk-guardian","type":"state_update","data
 /** A bridge over a follower the test drives by hand: reads issued, seqs seen, and what it appended. */
 function setup() {
   let reads = 0;
+  let behind = false;
   const logged = new Map<string, number>();
   const appended: string[] = [];
   const counts: string[] = [];
@@ -19,9 +20,13 @@ function setup() {
     readsIssued: () => reads,
     loggedSeq: (agent, run) => logged.get(`${agent}:${run}`),
     count: (outcome) => counts.push(outcome),
+    behind: () => behind,
   });
   return {
     bridge,
+    setBehind: (value: boolean) => {
+      behind = value;
+    },
     appended,
     counts,
     issueRead: () => ++reads,
@@ -103,6 +108,40 @@ describe('the bridge from pub/sub into the log', () => {
     expect(s.bridge.pending).toBe(MAX_WAITING - 1 + 1);
     await settled();
     expect(s.appended).toEqual([]);
+  });
+
+  it('given messages heard while the follower is behind, then none is skipped on arrival; each is decided once a later read reaches the head, as if heard at the head', async () => {
+    const s = setup();
+    s.log(3);
+    s.setBehind(true);
+    // Logged already (seq 3), logged by the time the follower is at the head (seq 4), only published (seq 9), legacy, garbage.
+    for (const message of [v1(3), v1(4), v1(9), legacy, Buffer.from('not json')]) s.bridge.offer('risk.state', message);
+    expect(s.counts).toEqual([]);
+    expect(s.bridge.pending).toBe(5);
+    s.bridge.sawLegacy('risk.state', legacy);
+    const read = s.issueRead();
+    s.log(4);
+    s.setBehind(false);
+    s.bridge.settle(read, true);
+    await settled();
+    expect(s.counts.slice(0, 3)).toEqual(['skipped', 'skipped', 'skipped']);
+    expect(s.appended).toEqual([v1(9).toString(), 'not json']);
+    expect(s.bridge.pending).toBe(0);
+  });
+
+  it('decides at most SETTLE_CHUNK messages per read, oldest first; the next reads decide the rest', async () => {
+    const s = setup();
+    s.setBehind(true);
+    for (let seq = 1; seq <= SETTLE_CHUNK + 10; seq += 1) s.bridge.offer('risk.state', v1(seq));
+    s.log(SETTLE_CHUNK + 5);
+    s.setBehind(false);
+    s.bridge.settle(s.issueRead(), true);
+    expect(s.counts).toHaveLength(SETTLE_CHUNK);
+    expect(s.bridge.pending).toBe(10);
+    s.bridge.settle(s.issueRead(), true);
+    await settled();
+    expect(s.bridge.pending).toBe(0);
+    expect(s.appended).toEqual([6, 7, 8, 9, 10].map((i) => v1(SETTLE_CHUNK + i).toString()));
   });
 
   it('bridges garbage too, so every instance logs and rejects it the same way', async () => {
