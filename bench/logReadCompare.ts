@@ -16,7 +16,6 @@ import { createEventSource, workloadOf } from './lib/workloads';
 
 const BATCH = 1_000;
 
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const other = args.get('other');
